@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
  * {@code fathom inspect REF}: the manifest of the version a reference resolves to, as a summary
  * (schema with features and labels, lineage, digests) or ({@code --json}) as stored. Reads the
  * manifest only; {@code verify} checks the files.
+ *
+ * <p>One instance per invocation (picocli fills its fields); not thread-safe.
  */
 @Command(name = "inspect", description = "Show the manifest of a model version: schema, features, labels, lineage, digests.")
 final class InspectCommand implements Callable<Integer> {

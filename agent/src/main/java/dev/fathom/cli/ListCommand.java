@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
  * table or ({@code --json}) as {@code {"registry": DIR, "models": [{"name", "versions", "latest",
  * "aliases"}]}}. A model whose directory cannot be read is listed with its error and the command
  * exits 1.
+ *
+ * <p>One instance per invocation (picocli fills its fields); not thread-safe.
  */
 @Command(name = "list", description = "List models, versions, aliases and the latest version.")
 final class ListCommand implements Callable<Integer> {

@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
  * <p>A request that fails produces {@code {"@error": {"line", "input", "rule", "message"}}} in its
  * place (so output line n always answers input line n), the same error on stderr ({@code line 3:
  * input 'x': ... [rule dtype]}), and processing goes on; the exit status is then 1.
+ *
+ * <p>One instance per invocation (picocli fills its fields); not thread-safe.
  */
 @Command(name = "predict", description = "Run a model on JSON-lines requests; one JSON line of outputs per request.")
 final class PredictCommand implements Callable<Integer> {

@@ -8,6 +8,7 @@ import dev.fathom.registry.PublishRequest;
 import dev.fathom.registry.Publisher;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
  * {@code fathom publish NAME --model FILE ...}: writes a new version (model file, external data,
  * manifest) atomically, after loading and warming it in ONNX Runtime, so a model ONNX Runtime
  * refuses is never published. Lineage comes from the flags and from git (the repository the command
- * runs in, or {@code --code-dir}). Prints the new reference, then a summary.
+ * runs in, or {@code --code-dir}). Prints the new reference, then a summary. One instance per
+ * invocation (picocli fills its fields); not thread-safe.
  */
 @Command(
     name = "publish",
@@ -106,6 +108,9 @@ final class PublishCommand implements Callable<Integer> {
     }
     if (parent != null && (!local.hasModel(name) || !local.versions(name).contains(parent))) {
       throw new IllegalArgumentException("--parent " + parent + ": " + name + "@" + parent + " does not exist");
+    }
+    if (codeDir != null && !Files.isDirectory(codeDir)) {
+      throw new IllegalArgumentException("--code-dir " + codeDir + " is not a directory");
     }
     PrintWriter err = spec.commandLine().getErr();
     GitLineage.Result git = GitLineage.read(codeDir != null ? codeDir : Path.of(""));

@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
  * plus each model's aliases and any numbered directory that is not a complete version. A plain model
  * name checks all its versions; {@code name@version} and {@code name@alias} one. Exits 1 if anything
  * fails.
+ *
+ * <p>One instance per invocation (picocli fills its fields); not thread-safe.
  */
 @Command(name = "verify", description = "Verify checksums and load + warm up versions in ONNX Runtime; one OK/FAIL line per version.")
 final class VerifyCommand implements Callable<Integer> {

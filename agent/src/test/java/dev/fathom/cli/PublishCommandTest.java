@@ -257,6 +257,7 @@ class PublishCommandTest {
     assertFailure(publish("fraud", "tabular_classifier.onnx", "--parent", "9"), "--parent 9: fraud@9 does not exist");
     assertFailure(publish("Fraud", "tabular_classifier.onnx"), "invalid model name 'Fraud'");
     assertFailure(publish("fraud", "tabular_classifier.onnx", "--data-file", dir.resolve("none.csv").toString()), "data file");
+    assertFailure(publish("fraud", "tabular_classifier.onnx", "--code-dir", dir.resolve("none").toString()), "--code-dir " + dir.resolve("none") + " is not a directory");
     assertFailure(Cli.run("publish", "fraud", "--registry", models.toString(), "--model", dir.resolve("none.onnx").toString()), "none.onnx does not exist");
     assertThat(registry.versions("fraud")).containsExactly(3L);
   }
