@@ -55,7 +55,19 @@ import picocli.CommandLine.Spec;
  *
  * <p>One instance per invocation (picocli fills its fields); not thread-safe.
  */
-@Command(name = "predict", description = "Run a model on JSON-lines requests; one JSON line of outputs per request.")
+@Command(
+    name = "predict",
+    description = "Run a model on JSON-lines requests; one JSON line of outputs per request.",
+    footer = {
+      "",
+      "A request is an object keyed by input name, or by feature name for a model",
+      "published with --features. A tensor is a number, string or boolean (rank 0),",
+      "nested arrays, or {\"dtype\": \"int64\", \"shape\": [2, 3], \"data\": [...]}.",
+      "An input with a leading batch dimension may be sent as one row without it;",
+      "the outputs then come back without it too. Outputs always use the explicit",
+      "{\"dtype\", \"shape\", \"data\"} form. A failed request gives an \"@error\" line",
+      "(output line n answers input line n), an error on stderr, and exit status 1."
+    })
 final class PredictCommand implements Callable<Integer> {
   static final String PREDICTION_KEY = "@prediction";
   static final String ERROR_KEY = "@error";

@@ -32,18 +32,22 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "publish",
-    description = {
-      "Publish a model file as the next version of NAME.",
+    description = "Publish a model file as the next version of NAME (loaded and warmed up first).",
+    footer = {
       "",
-      "Features (--features [INPUT=]FEATURE,...), one FEATURE being NAME[:PART]...:",
-      "  num | num(MIN..MAX)   numeric, optionally with a valid range (either bound may be left out)",
-      "  cat(A|B|C)            categorical, categories in index/column order",
-      "  index | onehot        encoding of a categorical feature (default index)",
-      "  nullable              the value may be missing",
-      "  e.g. --features 'amount:num(0..):nullable,age,country:cat(DE|FR|US):onehot'",
-      "Labels (--labels [OUTPUT=]LABEL,...) name the classes along the last axis of an output",
-      "(default: the first output). --schema FILE gives both as JSON (see the manifest's FeatureSpec).",
-      ""
+      "Features: --features [INPUT=]FEATURE,...  with FEATURE = NAME[:PART]...",
+      "  num | num(MIN..MAX)  numeric, with an optional valid range (num(0..) is fine)",
+      "  cat(A|B|C)           categorical; categories in index / column order",
+      "  index | onehot       encoding of a categorical feature (default: index)",
+      "  nullable             the value may be missing (null)",
+      "  e.g. --features 'amount:num(0..):nullable,age,country:cat(DE|FR):onehot'",
+      "Labels: --labels [OUTPUT=]LABEL,...  classes along an output's last axis",
+      "  (default: the first output).",
+      "--schema FILE gives features and labels as JSON, with the manifest's fields:",
+      "  {\"features\": [{\"name\": \"amount\", \"kind\": \"numeric\", \"min\": 0}, ...],",
+      "   \"labels\": [\"legit\", \"fraud\"]}",
+      "Code lineage comes from git in the working directory (or --code-dir):",
+      "  origin URL without credentials (else the top-level path), HEAD, dirty flag."
     })
 final class PublishCommand implements Callable<Integer> {
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
