@@ -61,7 +61,10 @@ public final class LocalRegistry {
     return root;
   }
 
-  /** Names of the models in the registry, sorted; empty when the directory does not exist. */
+  /**
+   * Names of the models in the registry that have a complete version or aliases, sorted; empty when
+   * the directory does not exist.
+   */
   public List<String> models() {
     List<String> names = new ArrayList<>();
     if (!Files.isDirectory(root)) {
@@ -70,7 +73,8 @@ public final class LocalRegistry {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path dir : dirs) {
         String name = dir.getFileName().toString();
-        if (ModelReference.isValidModelName(name)) {
+        // A directory left empty by a refused first publish is not a model yet.
+        if (ModelReference.isValidModelName(name) && (Files.exists(dir.resolve(ALIASES_FILE)) || !versions(name).isEmpty())) {
           names.add(name);
         }
       }
