@@ -1,5 +1,8 @@
 package dev.fathom;
 
+import dev.fathom.internal.agentbridge.AgentBridge;
+import dev.fathom.internal.config.ConfiguredFathom;
+import dev.fathom.internal.config.FathomConfig;
 import dev.fathom.internal.inference.Engine;
 import dev.fathom.internal.inference.ObserverFactory;
 import dev.fathom.internal.inference.Observers;
@@ -39,8 +42,14 @@ public final class Fathom implements AutoCloseable {
   private final LocalRegistry registry;
   private final Telemetry telemetry;
   private final Monitoring monitoring;
+  /** Non-null when this instance is served by the Fathom agent ({@link #global()} under the agent). */
+  private final AgentBridge agent;
+
+  private static final Object GLOBAL_LOCK = new Object();
+  private static volatile Fathom global;
 
   private Fathom(Builder b) {
+    this.agent = null;
     this.registry = new LocalRegistry(b.registry);
     OpenTelemetry otel = b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.get();
     this.telemetry = Telemetry.create(otel, b.telemetry);
@@ -50,8 +59,41 @@ public final class Fathom implements AutoCloseable {
     this.engine = new Engine(registry, loader, telemetry.engineListener(), b.policies, b.maximumCacheBytes, b.idleExpiry, b.watchInterval);
   }
 
+  /** The agent-backed instance: models, telemetry and monitoring are the agent's. */
+  private Fathom(AgentBridge agent) {
+    this.agent = agent;
+    this.registry = new LocalRegistry(Path.of(agent.registry()));
+    this.engine = null;
+    this.telemetry = null;
+    this.monitoring = null;
+  }
+
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The process-wide instance. When the service runs with the Fathom agent ({@code
+   * -javaagent:fathom-agent.jar}), it is backed by the agent's engine: the agent's registry, its
+   * preloaded and warmed models, its configuration and telemetry, so each prediction is served and
+   * counted once. Without the agent it is a local instance configured like the agent would be, from
+   * {@code fathom.*} system properties, {@code FATHOM_*} environment variables and the config file
+   * they name, preloading the models the {@code models} setting lists. Created on first call;
+   * {@link #close()} on it does nothing, it lives as long as the JVM.
+   */
+  public static Fathom global() {
+    Fathom instance = global;
+    if (instance == null) {
+      synchronized (GLOBAL_LOCK) {
+        instance = global;
+        if (instance == null) {
+          AgentBridge bridge = AgentBridge.connect();
+          instance = bridge != null ? new Fathom(bridge) : ConfiguredFathom.create(FathomConfig.fromEnvironment(), "Fathom.global()");
+          global = instance;
+        }
+      }
+    }
+    return instance;
   }
 
   /**
@@ -69,7 +111,11 @@ public final class Fathom implements AutoCloseable {
 
   /** The model a parsed reference names; see {@link #model(String)}. */
   public Model model(ModelReference reference) {
-    return new Model(engine.slot(Objects.requireNonNull(reference, "reference")));
+    Objects.requireNonNull(reference, "reference");
+    if (agent != null) {
+      return new Model(agent.model(reference.toString()));
+    }
+    return new Model(engine.slot(reference));
   }
 
   /** The registry this instance serves from. */
@@ -82,6 +128,10 @@ public final class Fathom implements AutoCloseable {
    * does this periodically in the background).
    */
   public void refresh() {
+    if (agent != null) {
+      agent.refresh();
+      return;
+    }
     engine.refresh();
   }
 
@@ -93,21 +143,33 @@ public final class Fathom implements AutoCloseable {
    * @return whether the prediction was held and the outcome joined to it
    */
   public boolean recordOutcome(long predictionId, double actual) {
+    if (agent != null) {
+      return agent.recordOutcome(predictionId, actual);
+    }
     return monitoring.recordOutcome(predictionId, actual);
   }
 
   /** Reports the true class label of a prediction; see {@link #recordOutcome(long, double)}. */
   public boolean recordOutcome(long predictionId, String actualLabel) {
+    if (agent != null) {
+      return agent.recordOutcome(predictionId, Objects.requireNonNull(actualLabel, "actualLabel"));
+    }
     return monitoring.recordOutcome(predictionId, Objects.requireNonNull(actualLabel, "actualLabel"));
   }
 
   /** The engine behind this instance, for Fathom's own modules (telemetry, agent, command line). */
   public Engine engine() {
+    if (agent != null) {
+      throw new IllegalStateException("this instance is served by the Fathom agent; its engine lives in the agent");
+    }
     return engine;
   }
 
   @Override
   public void close() {
+    if (this == global || agent != null) {
+      return;
+    }
     try {
       engine.close();
     } finally {

@@ -1,16 +1,8 @@
 package dev.fathom;
 
-import dev.fathom.internal.inference.CallResult;
-import dev.fathom.internal.inference.Calls;
-import dev.fathom.internal.inference.LoadedVersion;
+import dev.fathom.internal.agentbridge.ModelBackend;
 import dev.fathom.internal.inference.ModelSlot;
-import dev.fathom.internal.inference.SingleThreadCaller;
 import dev.fathom.registry.Manifest;
-import dev.fathom.registry.TensorSpec;
-import java.lang.reflect.Array;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,35 +16,39 @@ import java.util.Objects;
  * thread, use a {@link #predictor()}.
  */
 public final class Model {
-  private final ModelSlot slot;
+  private final ModelBackend backend;
 
   Model(ModelSlot slot) {
-    this.slot = slot;
+    this(new LocalModel(slot));
+  }
+
+  Model(ModelBackend backend) {
+    this.backend = backend;
   }
 
   /** The reference this model serves, for example {@code fraud@production}. */
   public String reference() {
-    return slot.reference().toString();
+    return backend.reference();
   }
 
   public String name() {
-    return slot.reference().model();
+    return backend.name();
   }
 
   /** The version serving now. */
   public long version() {
-    return slot.current().version();
+    return backend.version();
   }
 
   /** The manifest of the version serving now. */
   public Manifest manifest() {
-    return slot.current().manifest();
+    return backend.manifest();
   }
 
   /** Predicts one row of named features (see {@link Features}). */
   public Prediction predict(Features features) {
     Objects.requireNonNull(features, "features");
-    return single(Calls.predict(slot, features));
+    return backend.predict(features);
   }
 
   /** Predicts one row given as a map of feature name to value. */
@@ -72,7 +68,7 @@ public final class Model {
   /** Predicts one row of already encoded values (all columns of the model's one input). */
   public Prediction predict(double[] row) {
     Objects.requireNonNull(row, "row");
-    return single(Calls.predictRow(slot, row));
+    return backend.predictRow(row);
   }
 
   /**
@@ -84,17 +80,7 @@ public final class Model {
     if (rows.isEmpty()) {
       return List.of();
     }
-    TensorSpec input = slot.current().signature().inputs().get(0);
-    long[] shape = input.shapeArray();
-    if (shape != null && shape.length > 0 && shape[0] == 1 && rows.size() > 1) {
-      // A model exported with a fixed batch of one: run row by row.
-      List<Prediction> out = new ArrayList<>(rows.size());
-      for (Features row : rows) {
-        out.add(predict(row));
-      }
-      return out;
-    }
-    return split(Calls.predictBatch(slot, rows));
+    return backend.predictBatch(rows);
   }
 
   /**
@@ -103,7 +89,7 @@ public final class Model {
    */
   public Prediction run(Map<String, Tensor> inputs) {
     Objects.requireNonNull(inputs, "inputs");
-    return single(Calls.run(slot, inputs));
+    return backend.run(inputs);
   }
 
   /**
@@ -111,59 +97,7 @@ public final class Model {
    * path. Close it when done.
    */
   public Predictor predictor() {
-    return new Predictor(this, new SingleThreadCaller(slot));
-  }
-
-  private Prediction single(CallResult result) {
-    LoadedVersion v = result.version();
-    return Prediction.of(result.firstId(), v.model(), v.version(), named(v, result.outputs()), labels(v));
-  }
-
-  private List<Prediction> split(CallResult result) {
-    LoadedVersion v = result.version();
-    Map<String, List<String>> labels = labels(v);
-    List<String> names = v.signature().outputNames();
-    List<Prediction> predictions = new ArrayList<>(result.rows());
-    for (int r = 0; r < result.rows(); r++) {
-      Map<String, Tensor> outputs = new LinkedHashMap<>();
-      for (int o = 0; o < names.size(); o++) {
-        outputs.put(names.get(o), row(result.outputs()[o], r, result.rows()));
-      }
-      predictions.add(Prediction.of(result.firstId() + r, v.model(), v.version(), outputs, labels));
-    }
-    return predictions;
-  }
-
-  static Map<String, Tensor> named(LoadedVersion v, Tensor[] outputs) {
-    Map<String, Tensor> named = new LinkedHashMap<>();
-    List<String> names = v.signature().outputNames();
-    for (int i = 0; i < outputs.length; i++) {
-      named.put(names.get(i), outputs[i]);
-    }
-    return named;
-  }
-
-  static Map<String, List<String>> labels(LoadedVersion v) {
-    Map<String, List<String>> labels = new HashMap<>();
-    for (TensorSpec out : v.signature().outputs()) {
-      if (out.labels() != null) {
-        labels.put(out.name(), out.labels());
-      }
-    }
-    return labels;
-  }
-
-  /** Row {@code r} of a batched output, keeping a batch dimension of 1; unbatched outputs are shared. */
-  private static Tensor row(Tensor batch, int r, int rows) {
-    if (batch.rank() == 0 || batch.dim(0) != rows) {
-      return batch;
-    }
-    long[] shape = batch.shape();
-    int width = batch.size() / rows;
-    shape[0] = 1;
-    Object data = Array.newInstance(batch.type().arrayType().getComponentType(), width);
-    System.arraycopy(batch.data(), r * width, data, 0, width);
-    return Tensor.of(batch.type(), shape, data);
+    return new Predictor(this, backend.predictor());
   }
 
   @Override

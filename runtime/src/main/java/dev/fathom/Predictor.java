@@ -1,7 +1,6 @@
 package dev.fathom;
 
-import dev.fathom.internal.inference.LoadedVersion;
-import dev.fathom.internal.inference.SingleThreadCaller;
+import dev.fathom.internal.agentbridge.PredictorBackend;
 
 /**
  * The fastest way to call a model from one thread: the input row goes into a reused native buffer
@@ -20,9 +19,9 @@ import dev.fathom.internal.inference.SingleThreadCaller;
  */
 public final class Predictor implements AutoCloseable {
   private final Model model;
-  private final SingleThreadCaller caller;
+  private final PredictorBackend caller;
 
-  Predictor(Model model, SingleThreadCaller caller) {
+  Predictor(Model model, PredictorBackend caller) {
     this.model = model;
     this.caller = caller;
   }
@@ -63,25 +62,17 @@ public final class Predictor implements AutoCloseable {
 
   /** The id of the last prediction. */
   public long lastPredictionId() {
-    return caller.lastId();
+    return caller.lastPredictionId();
   }
 
   /** The model version that ran the last prediction. */
   public long lastVersion() {
-    LoadedVersion v = caller.lastVersion();
-    if (v == null) {
-      throw new IllegalStateException("no prediction yet");
-    }
-    return v.version();
+    return caller.lastVersion();
   }
 
   /** The last prediction as a {@link Prediction} (copies its outputs). */
   public Prediction lastPrediction() {
-    LoadedVersion v = caller.lastVersion();
-    if (v == null) {
-      throw new IllegalStateException("no prediction yet");
-    }
-    return Prediction.of(caller.lastId(), v.model(), v.version(), Model.named(v, caller.outputs()), Model.labels(v));
+    return caller.lastPrediction();
   }
 
   @Override

@@ -73,8 +73,8 @@ public interface FathomService {
   /** Predicts one row of named features (values: Number, String, Boolean or null). */
   Object[] predictFeatures(Object model, Map<String, Object> features);
 
-  /** Predicts rows of named features in one call; the result holds every row. */
-  Object[] predictBatch(Object model, List<Map<String, Object>> rows);
+  /** Predicts rows of named features in one call; one result per row, in row order. */
+  Object[][] predictBatch(Object model, List<Map<String, Object>> rows);
 
   /** A single-thread predictor on the model; close it with {@link #predictorClose}. */
   Object predictor(Object model);
