@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>Each test gives a p-value: for a numeric column the two-sample z-test on the mean and the
- *       Kolmogorov-Smirnov test, for a categorical column the chi-square test of homogeneity, for
- *       either the two-proportion test on the missing rate when the column can be missing. The
+ *       Kolmogorov-Smirnov test; for a categorical column the chi-square test of homogeneity and the
+ *       largest single-category share change (two-proportion tests, Bonferroni over categories);
+ *       for either, the two-proportion test on the missing rate when either side has any. The
  *       column's p-value is the smallest of them times their number (Bonferroni within the column).
  *   <li>The columns' p-values are corrected across all columns of the window ({@link #correction()},
  *       Holm by default).

@@ -26,6 +26,9 @@ import java.util.Map;
  * @param meanShiftPValue its two-sided p-value
  * @param chiSquare chi-square statistic of homogeneity of the category counts (categorical)
  * @param chiSquarePValue its p-value
+ * @param categoryShift the largest change of one category's share (unknown values counted as one
+ *     more category), in standard errors of the two-proportion test, signed (categorical)
+ * @param categoryShiftPValue its p-value, Bonferroni-corrected over the categories compared
  * @param missingPValue p-value of the two-proportion test of the missing rate, NaN when neither has any
  * @param pValue the column's p-value: smallest of its tests' times their number
  * @param adjustedPValue {@code pValue} corrected across the window's columns
@@ -48,6 +51,8 @@ public record FeatureDrift(
     double meanShiftPValue,
     double chiSquare,
     double chiSquarePValue,
+    double categoryShift,
+    double categoryShiftPValue,
     double missingPValue,
     double pValue,
     double adjustedPValue,
@@ -55,7 +60,8 @@ public record FeatureDrift(
 
   /**
    * The scores exported as {@code fathom.drift.score} by {@code method}: {@code psi}, {@code js},
-   * {@code ks}, {@code wasserstein}, {@code mean_shift}, {@code chi_square}, {@code missing_rate}
+   * {@code ks}, {@code wasserstein}, {@code mean_shift}, {@code chi_square}, {@code category_shift},
+   * {@code missing_rate}
    * (change from the reference), {@code p_value} (corrected). NaN scores are left out.
    */
   public Map<String, Double> scores() {
@@ -66,6 +72,7 @@ public record FeatureDrift(
     put(scores, "wasserstein", wasserstein);
     put(scores, "mean_shift", meanShift);
     put(scores, "chi_square", chiSquare);
+    put(scores, "category_shift", categoryShift);
     put(scores, "missing_rate", missingRate - referenceMissingRate);
     put(scores, "p_value", adjustedPValue);
     return scores;

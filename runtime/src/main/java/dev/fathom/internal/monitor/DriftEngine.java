@@ -91,7 +91,7 @@ public final class DriftEngine {
       ColumnReference r = references[c];
       Severity severity = Double.isNaN(adjusted[c]) ? Severity.NONE : thresholds.severity(adjusted[c], s.psi);
       columns.add(new FeatureDrift(r.name, r.output, r.categorical ? FeatureSpec.Kind.CATEGORICAL : FeatureSpec.Kind.NUMERIC, s.count, s.missing,
-          s.missingRate, s.referenceMissingRate, s.psi, s.js, s.ks, s.ksP, s.wasserstein, s.meanShift, s.meanShiftP, s.chi, s.chiP, s.missingP, s.pValue,
+          s.missingRate, s.referenceMissingRate, s.psi, s.js, s.ks, s.ksP, s.wasserstein, s.meanShift, s.meanShiftP, s.chi, s.chiP, s.categoryShift, s.categoryShiftP, s.missingP, s.pValue,
           adjusted[c], severity));
     }
     return new DriftReport(model, version, rows, start, end, columns, thresholds);
@@ -112,6 +112,8 @@ public final class DriftEngine {
     double meanShiftP = Double.NaN;
     double chi = Double.NaN;
     double chiP = Double.NaN;
+    double categoryShift = Double.NaN;
+    double categoryShiftP = Double.NaN;
     double missingP = Double.NaN;
     double pValue = Double.NaN;
   }
@@ -164,6 +166,38 @@ public final class DriftEngine {
       }
     }
 
+    /**
+     * The chi-square test spreads its power over every category; a change concentrated in one
+     * category (the common case: a new source, a broken upstream default) is found far more often
+     * by testing each category's share on its own, Bonferroni-corrected over the categories.
+     */
+    private void categoryShift(Stats s) {
+      long refKnown = ref.count;
+      double bestP = Double.POSITIVE_INFINITY;
+      double bestZ = Double.NaN;
+      int compared = 0;
+      for (int k = 0; k < categoryCounts.length; k++) {
+        long x1 = categoryCounts[k];
+        long x2 = ref.categoryCounts[k];
+        if (x1 + x2 == 0) {
+          continue;
+        }
+        compared++;
+        double pooled = (double) (x1 + x2) / (n + refKnown);
+        double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / n + 1.0 / refKnown));
+        double z = se == 0 ? 0 : ((double) x1 / n - (double) x2 / refKnown) / se;
+        double p = Statistics.normalTwoSided(z);
+        if (p < bestP) {
+          bestP = p;
+          bestZ = z;
+        }
+      }
+      if (compared >= 2) {
+        s.categoryShift = bestZ;
+        s.categoryShiftP = Math.min(1, bestP * compared);
+      }
+    }
+
     Stats evaluate(int minSamples) {
       Stats s = new Stats();
       s.count = n;
@@ -208,6 +242,11 @@ public final class DriftEngine {
         s.chiP = Statistics.chiSquarePValue(s.chi, dfOut[0]);
         best = s.chiP;
         tests++;
+        categoryShift(s);
+        if (!Double.isNaN(s.categoryShiftP)) {
+          best = Math.min(best, s.categoryShiftP);
+          tests++;
+        }
       }
       if ((missing > 0 || ref.missing > 0) && rows >= minSamples) {
         s.missingP = Statistics.twoProportionPValue(missing, rows, ref.missing, ref.rows);
