@@ -65,9 +65,11 @@ public final class DriftAnalysis {
     }
     DriftEngine engine = new DriftEngine(tested, 1024);
     int features = columns.features().size();
+    // tensor inputs other than the tabular one have no CSV form: their summaries are skipped
+    int firstOutput = features + columns.inputs().size();
     boolean outputsTested = false;
     for (int o = 0; o < columns.outputs().size(); o++) {
-      outputsTested |= engineColumn[features + o] >= 0;
+      outputsTested |= engineColumn[firstOutput + o] >= 0;
     }
     ModelCsv.scan(model, columns, liveCsv, outputsTested, (values, prediction) -> {
       for (int f = 0; f < features; f++) {
@@ -75,10 +77,10 @@ public final class DriftAnalysis {
           engine.add(engineColumn[f], values[f]);
         }
       }
-      for (int o = 0; o < columns.outputs().size(); o++) {
-        int c = engineColumn[features + o];
+      for (int o = 0; prediction != null && o < columns.outputs().size(); o++) {
+        int c = engineColumn[firstOutput + o];
         if (c >= 0) {
-          engine.add(c, prediction == null ? Double.NaN : columns.outputValue(prediction, o));
+          engine.add(c, columns.outputValue(prediction, o));
         }
       }
       engine.endRow();

@@ -19,8 +19,14 @@ public final class CsvProfiler {
 
   public static ReferenceProfile profile(Model model, Path csv) {
     MonitoredColumns columns = new MonitoredColumns(new ModelSignature(model.manifest()));
-    List<ProfileColumn> accumulators = columns.profileColumns();
-    int features = columns.features().size();
+    List<ProfileColumn> accumulators = new ArrayList<>();
+    for (var spec : columns.features()) {
+      accumulators.add(ProfileColumn.of(spec));
+    }
+    int features = accumulators.size();
+    for (var output : columns.outputs()) {
+      accumulators.add(ProfileColumn.numeric(output.name()));
+    }
     long[] predicted = new long[1];
     long rows = ModelCsv.scan(model, columns, csv, true, (values, prediction) -> {
       for (int f = 0; f < features; f++) {

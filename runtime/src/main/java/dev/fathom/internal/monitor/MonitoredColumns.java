@@ -15,10 +15,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The columns Fathom monitors for one model version: each feature of the tabular input, and each
- * element of the numeric outputs with a small fixed width per row ({@code prediction:<output>} when
- * one element, {@code prediction:<output>[<label or index>]} otherwise). Knows how to read a column's
- * encoded value from a call or a prediction. Immutable.
+ * The columns Fathom monitors for one model version, in this order: each feature of the tabular
+ * input; for each other numeric input tensor the mean of a row's elements ({@code <input>:mean}, a
+ * cheap proxy for shifts in images or embeddings); each element of the numeric outputs with a small
+ * fixed width per row ({@code prediction:<output>} when one element, {@code
+ * prediction:<output>[<label or index>]} otherwise). Knows how to read a column's encoded value from
+ * a call, a copied row or a prediction. Immutable.
  */
 public final class MonitoredColumns {
   /** Outputs with more elements per row (embeddings, images) are not monitored element by element. */
@@ -27,8 +29,17 @@ public final class MonitoredColumns {
   private final FeatureLayout layout;
   private final List<FeatureSpec> features;
   private final boolean float32;
+  private final List<InputColumn> inputs;
   private final List<OutputColumn> outputs;
   private final List<String> names;
+
+  /**
+   * The row-mean summary of a non-tabular input.
+   *
+   * @param name the column name, {@code <input>:mean}
+   * @param input the input's index in the signature
+   */
+  public record InputColumn(String name, int input) {}
 
   /**
    * One monitored output element.
@@ -45,6 +56,14 @@ public final class MonitoredColumns {
     this.layout = signature.features();
     this.features = layout == null ? List.of() : layout.features();
     this.float32 = layout != null && signature.inputs().get(signature.tabularInput()).elementType() == ElementType.FLOAT32;
+    List<InputColumn> ins = new ArrayList<>();
+    for (int i = 0; i < signature.inputs().size(); i++) {
+      TensorSpec spec = signature.inputs().get(i);
+      if (i != signature.tabularInput() && spec.elementType() != ElementType.STRING) {
+        ins.add(new InputColumn(spec.name() + ":mean", i));
+      }
+    }
+    this.inputs = Collections.unmodifiableList(ins);
     List<OutputColumn> outs = new ArrayList<>();
     for (int o = 0; o < signature.outputs().size(); o++) {
       TensorSpec spec = signature.outputs().get(o);
@@ -62,6 +81,9 @@ public final class MonitoredColumns {
     List<String> all = new ArrayList<>();
     for (FeatureSpec f : features) {
       all.add(f.name());
+    }
+    for (InputColumn c : inputs) {
+      all.add(c.name());
     }
     for (OutputColumn c : outputs) {
       all.add(c.name());
@@ -93,11 +115,21 @@ public final class MonitoredColumns {
     return features;
   }
 
+  /** The summaries of the non-tabular inputs. */
+  public List<InputColumn> inputs() {
+    return inputs;
+  }
+
   public List<OutputColumn> outputs() {
     return outputs;
   }
 
-  /** Every column name: features, then outputs. */
+  /** Columns in all. */
+  public int size() {
+    return names.size();
+  }
+
+  /** Every column name: features, input summaries, then outputs. */
   public List<String> names() {
     return names;
   }
@@ -112,6 +144,9 @@ public final class MonitoredColumns {
     List<ProfileColumn> columns = new ArrayList<>();
     for (FeatureSpec f : features) {
       columns.add(ProfileColumn.of(f));
+    }
+    for (InputColumn c : inputs) {
+      columns.add(ProfileColumn.numeric(c.name()));
     }
     for (OutputColumn c : outputs) {
       columns.add(ProfileColumn.numeric(c.name()));
@@ -145,6 +180,55 @@ public final class MonitoredColumns {
     return hot >= 0 ? hot : spec.nullable() ? Double.NaN : -1;
   }
 
+  /** Feature {@code feature}'s encoded value in a copied row of the tabular input (see {@link #featureValue(CallView, int, int)}). */
+  public double featureValue(double[] row, int feature) {
+    FeatureSpec spec = features.get(feature);
+    int offset = layout.offset(feature);
+    if (!spec.isCategorical() || spec.encoding() == FeatureSpec.Encoding.INDEX) {
+      return row[offset];
+    }
+    int hot = -1;
+    for (int c = 0; c < spec.width(); c++) {
+      double v = row[offset + c];
+      if (v == 1.0) {
+        if (hot >= 0) {
+          return -1;
+        }
+        hot = c;
+      } else if (v != 0.0) {
+        return -1;
+      }
+    }
+    return hot >= 0 ? hot : spec.nullable() ? Double.NaN : -1;
+  }
+
+  /**
+   * The mean of the finite elements of row {@code row} of a non-tabular input tensor (the whole
+   * tensor when its first dimension is not the call's rows); NaN when it has none.
+   */
+  public static double rowMean(Tensor t, int row, int rows) {
+    int size = t.size();
+    int from = 0;
+    int count = size;
+    if (rows > 1 && t.rank() > 0 && t.dim(0) == rows) {
+      count = size / rows;
+      from = row * count;
+    }
+    if (t.type() == ElementType.STRING || count == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int finite = 0;
+    for (int i = from; i < from + count; i++) {
+      double v = t.getDouble(i);
+      if (Double.isFinite(v)) {
+        sum += v;
+        finite++;
+      }
+    }
+    return finite == 0 ? Double.NaN : sum / finite;
+  }
+
   /** Output column {@code column}'s value in row {@code row} of a finished call. */
   public double outputValue(CallView call, int row, int column) {
     OutputColumn c = outputs.get(column);
@@ -165,7 +249,8 @@ public final class MonitoredColumns {
   }
 
   /**
-   * The references of the columns the profile covers, in column order; columns the profile lacks
+   * The references of the columns the profile covers, in column order (input summaries are looked
+   * up among the profile's features); columns the profile lacks
    * have a null entry (they are validated but not tested for drift).
    */
   public List<ColumnReference> references(ReferenceProfile profile) {
@@ -173,6 +258,10 @@ public final class MonitoredColumns {
     for (FeatureSpec f : features) {
       ColumnProfile p = profile.feature(f.name());
       refs.add(p == null || p.isCategorical() != f.isCategorical() ? null : ColumnReference.feature(p, f.categories()));
+    }
+    for (InputColumn c : inputs) {
+      ColumnProfile p = profile.feature(c.name());
+      refs.add(p == null || p.isCategorical() ? null : ColumnReference.feature(p, null));
     }
     for (OutputColumn c : outputs) {
       ColumnProfile p = profile.output(c.name());
