@@ -80,12 +80,13 @@ public record DriftReport(String model, Long version, long samples, Instant star
     for (FeatureDrift c : columns) {
       width = Math.max(width, c.name().length());
     }
-    String header = String.format(Locale.ROOT, "%-" + width + "s  %-11s %6s %7s %7s %7s %7s %7s %9s %9s %9s %9s  %s%n", "column", "kind", "n", "missing", "psi", "js", "ks",
-        "wass", "mean_z", "chi2", "cat_z", "p_adj", "severity");
+    String header = String.format(Locale.ROOT, "%-" + width + "s  %-11s %6s %7s %7s %7s %7s %7s %9s %9s %9s %9s %9s  %s%n", "column", "kind", "n", "missing", "psi", "js", "ks",
+        "wass", "mean_z", "rank_z", "chi2", "cat_z", "p_adj", "severity");
     sb.append(header);
     for (FeatureDrift c : columns) {
-      sb.append(String.format(Locale.ROOT, "%-" + width + "s  %-11s %6d %7s %7s %7s %7s %7s %9s %9s %9s %9s  %s%n", c.name(), c.kind(), c.count(), pct(c.missingRate()),
-          num(c.psi()), num(c.jensenShannon()), num(c.ks()), num(c.wasserstein()), num(c.meanShift()), num(c.chiSquare()), num(c.categoryShift()),
+      sb.append(String.format(Locale.ROOT, "%-" + width + "s  %-11s %6d %7s %7s %7s %7s %7s %9s %9s %9s %9s %9s  %s%n", c.name(), c.kind(), c.count(), pct(c.missingRate()),
+          num(c.psi()), num(c.jensenShannon()), num(c.ks()), num(c.wasserstein()), num(c.meanShift()), num(c.rankShift()), num(c.chiSquare()),
+          num(c.categoryShift()),
           pval(c.adjustedPValue()),
           c.severity() == Severity.NONE ? "-" : c.severity().toString().toUpperCase(Locale.ROOT)));
     }
@@ -140,6 +141,8 @@ public record DriftReport(String model, Long version, long samples, Instant star
       put(o, "wasserstein", c.wasserstein());
       put(o, "meanShift", c.meanShift());
       put(o, "meanShiftPValue", c.meanShiftPValue());
+      put(o, "rankShift", c.rankShift());
+      put(o, "rankShiftPValue", c.rankShiftPValue());
       put(o, "chiSquare", c.chiSquare());
       put(o, "chiSquarePValue", c.chiSquarePValue());
       put(o, "categoryShift", c.categoryShift());

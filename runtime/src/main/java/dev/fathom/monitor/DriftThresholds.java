@@ -8,8 +8,9 @@ import java.util.Objects;
  * <p>The decision per feature (or model output) in a window:
  *
  * <ol>
- *   <li>Each test gives a p-value: for a numeric column the two-sample z-test on the mean and the
- *       Kolmogorov-Smirnov test; for a categorical column the chi-square test of homogeneity and the
+ *   <li>Each test gives a p-value: for a numeric column the Mann-Whitney rank-sum test (a shift of
+ *       location; unlike the z-test on the mean, skewed columns such as saturated probabilities do not
+ *       fool it) and the Kolmogorov-Smirnov test (any change of shape); for a categorical column the chi-square test of homogeneity and the
  *       largest single-category share change (two-proportion tests, Bonferroni over categories);
  *       for either, the two-proportion test on the missing rate when either side has any. The
  *       column's p-value is the smallest of them times their number (Bonferroni within the column).

@@ -22,8 +22,12 @@ import java.util.Map;
  * @param ksPValue its asymptotic p-value
  * @param wasserstein Wasserstein-1 distance divided by the reference standard deviation (numeric)
  * @param meanShift window mean minus reference mean, in standard errors of the difference
- *     ({@code refSd * sqrt(1/n + 1/refN)}): the two-sample z statistic (numeric)
+ *     ({@code refSd * sqrt(1/n + 1/refN)}): the two-sample z statistic (numeric); reported, but the
+ *     decision uses the rank test, which skewed columns do not fool
  * @param meanShiftPValue its two-sided p-value
+ * @param rankShift the Mann-Whitney rank-sum statistic against the reference as a z value, positive
+ *     when the window lies higher (numeric)
+ * @param rankShiftPValue its two-sided p-value
  * @param chiSquare chi-square statistic of homogeneity of the category counts (categorical)
  * @param chiSquarePValue its p-value
  * @param categoryShift the largest change of one category's share (unknown values counted as one
@@ -49,6 +53,8 @@ public record FeatureDrift(
     double wasserstein,
     double meanShift,
     double meanShiftPValue,
+    double rankShift,
+    double rankShiftPValue,
     double chiSquare,
     double chiSquarePValue,
     double categoryShift,
@@ -60,7 +66,7 @@ public record FeatureDrift(
 
   /**
    * The scores exported as {@code fathom.drift.score} by {@code method}: {@code psi}, {@code js},
-   * {@code ks}, {@code wasserstein}, {@code mean_shift}, {@code chi_square}, {@code category_shift},
+   * {@code ks}, {@code wasserstein}, {@code mean_shift}, {@code rank_shift}, {@code chi_square}, {@code category_shift},
    * {@code missing_rate}
    * (change from the reference), {@code p_value} (corrected). NaN scores are left out.
    */
@@ -71,6 +77,7 @@ public record FeatureDrift(
     put(scores, "ks", ks);
     put(scores, "wasserstein", wasserstein);
     put(scores, "mean_shift", meanShift);
+    put(scores, "rank_shift", rankShift);
     put(scores, "chi_square", chiSquare);
     put(scores, "category_shift", categoryShift);
     put(scores, "missing_rate", missingRate - referenceMissingRate);

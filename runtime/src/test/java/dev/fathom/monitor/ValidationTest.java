@@ -188,7 +188,7 @@ class ValidationTest {
 
   @Test
   void observeLetsCallsThroughAndCountsViolationsPerFeatureAndRule() {
-    h = new Harness(dir, MonitoringOptions.builder().validation(ValidationMode.OBSERVE).samplingRate(1.0).build());
+    h = new Harness(dir, MonitoringOptions.builder().validation(ValidationMode.OBSERVE).samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).build());
     h.publishConstrainedClassifier("fraud", null);
     Model model = h.fathom.model("fraud");
     List<Prediction> out = new ArrayList<>();
@@ -234,7 +234,7 @@ class ValidationTest {
   @Test
   void nanEmptyOversizedAndMistypedInputsNeverCrash() {
     for (ValidationMode mode : ValidationMode.values()) {
-      h = new Harness(dir.resolve(mode.toString()), MonitoringOptions.builder().validation(mode).samplingRate(1.0).window(10, java.time.Duration.ofMinutes(1))
+      h = new Harness(dir.resolve(mode.toString()), MonitoringOptions.builder().validation(mode).samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).window(10, java.time.Duration.ofMinutes(1))
           .baselineSamples(30).build());
       h.publishConstrainedClassifier("fraud", null);
       h.registry.publish("types", "all_types.onnx");

@@ -91,7 +91,7 @@ public final class DriftEngine {
       ColumnReference r = references[c];
       Severity severity = Double.isNaN(adjusted[c]) ? Severity.NONE : thresholds.severity(adjusted[c], s.psi);
       columns.add(new FeatureDrift(r.name, r.output, r.categorical ? FeatureSpec.Kind.CATEGORICAL : FeatureSpec.Kind.NUMERIC, s.count, s.missing,
-          s.missingRate, s.referenceMissingRate, s.psi, s.js, s.ks, s.ksP, s.wasserstein, s.meanShift, s.meanShiftP, s.chi, s.chiP, s.categoryShift, s.categoryShiftP, s.missingP, s.pValue,
+          s.missingRate, s.referenceMissingRate, s.psi, s.js, s.ks, s.ksP, s.wasserstein, s.meanShift, s.meanShiftP, s.rankShift, s.rankShiftP, s.chi, s.chiP, s.categoryShift, s.categoryShiftP, s.missingP, s.pValue,
           adjusted[c], severity));
     }
     return new DriftReport(model, version, rows, start, end, columns, thresholds);
@@ -110,6 +110,8 @@ public final class DriftEngine {
     double wasserstein = Double.NaN;
     double meanShift = Double.NaN;
     double meanShiftP = Double.NaN;
+    double rankShift = Double.NaN;
+    double rankShiftP = Double.NaN;
     double chi = Double.NaN;
     double chiP = Double.NaN;
     double categoryShift = Double.NaN;
@@ -234,7 +236,9 @@ public final class DriftEngine {
           s.wasserstein = ref.sd > 0 ? w / ref.sd : w;
           s.meanShift = Statistics.meanShift(sum / n, n, ref.mean, ref.sd, ref.count);
           s.meanShiftP = Statistics.normalTwoSided(s.meanShift);
-          best = Math.min(s.ksP, s.meanShiftP);
+          s.rankShift = Statistics.rankShift(values, n, ref.cdfValues, ref.cdfCumulative, ref.cdfValues.length, ref.count);
+          s.rankShiftP = Statistics.normalTwoSided(s.rankShift);
+          best = Math.min(s.ksP, s.rankShiftP);
           tests += 2;
         }
       } else if (n >= minSamples && ref.count >= minSamples) {

@@ -50,7 +50,7 @@ final class OutcomeStore {
   boolean record(long predictionId, Object outcome) {
     Pending pending = held.asMap().remove(predictionId);
     if (pending != null) {
-      return pending.owner().joinOutcome(pending.outputs(), outcome);
+      return join(predictionId, pending, outcome);
     }
     if (!recentlySampled(predictionId)) {
       return false;
@@ -60,9 +60,18 @@ final class OutcomeStore {
     pending = held.asMap().remove(predictionId);
     if (pending != null) {
       early.invalidate(predictionId);
-      return pending.owner().joinOutcome(pending.outputs(), outcome);
+      return join(predictionId, pending, outcome);
     }
     return true;
+  }
+
+  /** Joins, or holds the prediction again when the outcome does not fit it (a label it does not know). */
+  private boolean join(long predictionId, Pending pending, Object outcome) {
+    if (pending.owner().joinOutcome(pending.outputs(), outcome)) {
+      return true;
+    }
+    held.asMap().putIfAbsent(predictionId, pending);
+    return false;
   }
 
   /** Predictions held now (approximate). */

@@ -43,7 +43,6 @@ import java.util.logging.Logger;
 final class VersionMonitor implements InferenceObserver {
   private static final Logger LOGGER = Logger.getLogger(VersionMonitor.class.getName());
   private static final ThrottledLog LOG = new ThrottledLog(LOGGER);
-  private static final String[] METHODS = {"psi", "js", "ks", "wasserstein", "mean_shift", "chi_square", "category_shift", "missing_rate", "p_value"};
 
   private final Monitoring monitoring;
   private final MonitorMetrics metrics;
@@ -452,7 +451,7 @@ final class VersionMonitor implements InferenceObserver {
   private static String evidence(FeatureDrift d) {
     StringBuilder sb = new StringBuilder();
     if (!Double.isNaN(d.meanShift())) {
-      sb.append(String.format(Locale.ROOT, ", mean shift %.2f se, ks %.3f", d.meanShift(), d.ks()));
+      sb.append(String.format(Locale.ROOT, ", mean shift %.2f se, rank shift %.2f se, ks %.3f", d.meanShift(), d.rankShift(), d.ks()));
     }
     if (!Double.isNaN(d.chiSquare())) {
       sb.append(String.format(Locale.ROOT, ", chi2 %.1f, largest category change %.2f se", d.chiSquare(), d.categoryShift()));

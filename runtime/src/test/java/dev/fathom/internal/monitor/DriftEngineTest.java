@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.junit.jupiter.api.Test;
 
 class DriftEngineTest {
@@ -100,14 +101,16 @@ class DriftEngineTest {
   @Test
   void numericWindowStatisticsMatchIndependentComputations() {
     SplittableRandom random = new SplittableRandom(5);
-    double[] reference = new double[800]; // below the sketch's first compaction: the sketch is exact
+    double[] reference = new double[300]; // below the sketch's first compaction: the sketch is exact
     ProfileColumn c = ProfileColumn.numeric("x");
     for (int i = 0; i < reference.length; i++) {
       reference[i] = StatisticsTest.gaussian(random);
       c.add(reference[i]);
     }
     ColumnProfile profile = c.build();
-    DriftEngine engine = new DriftEngine(List.of(ColumnReference.feature(profile, null)), 100);
+    ColumnReference ref = ColumnReference.feature(profile, null);
+    assertThat(ref.cdfValues).hasSize(300);
+    DriftEngine engine = new DriftEngine(List.of(ref), 100);
     double[] window = new double[400];
     for (int i = 0; i < window.length; i++) {
       window[i] = 1.3 * StatisticsTest.gaussian(random) + 0.25;
@@ -117,9 +120,9 @@ class DriftEngineTest {
     FeatureDrift d = engine.evaluate("m", 1L, DriftThresholds.defaults(), Instant.EPOCH, Instant.EPOCH).columns().get(0);
     KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
     assertThat(d.ks()).isCloseTo(ks.kolmogorovSmirnovStatistic(window, reference), within(1e-12));
-    assertThat(d.ksPValue()).isCloseTo(ks.approximateP(d.ks(), 400, 800), within(1e-12));
+    assertThat(d.ksPValue()).isCloseTo(ks.approximateP(d.ks(), 400, 300), within(1e-12));
     double mean = Arrays.stream(window).average().orElseThrow();
-    double z = (mean - profile.mean()) / (profile.sd() * Math.sqrt(1.0 / 400 + 1.0 / 800));
+    double z = (mean - profile.mean()) / (profile.sd() * Math.sqrt(1.0 / 400 + 1.0 / 300));
     assertThat(d.meanShift()).isCloseTo(z, within(1e-9));
     // Wasserstein-1 by brute force: integrate |F1 - F2| over a fine grid
     double[] a = window.clone();
@@ -133,11 +136,14 @@ class DriftEngineTest {
     double dx = (hi - lo) / steps;
     for (int i = 0; i < steps; i++) {
       double x = lo + (i + 0.5) * dx;
-      w1 += Math.abs(ProfileColumn.upperBound(a, x) / 400.0 - ProfileColumn.upperBound(b, x) / 800.0) * dx;
+      w1 += Math.abs(ProfileColumn.upperBound(a, x) / 400.0 - ProfileColumn.upperBound(b, x) / 300.0) * dx;
     }
     assertThat(d.wasserstein() * profile.sd()).isCloseTo(w1, within(1e-3));
-    assertThat(d.pValue()).isCloseTo(Math.min(1, 2 * Math.min(d.ksPValue(), d.meanShiftPValue())), within(1e-15));
-    assertThat(d.severity()).isEqualTo(Severity.ALERT);
+    MannWhitneyUTest mw = new MannWhitneyUTest();
+    assertThat(d.rankShiftPValue()).isCloseTo(mw.mannWhitneyUTest(window, reference), within(1e-9));
+    assertThat(d.rankShift()).isPositive();
+    assertThat(d.pValue()).isCloseTo(Math.min(1, 2 * Math.min(d.ksPValue(), d.rankShiftPValue())), within(1e-15));
+    assertThat(d.severity()).isNotEqualTo(Severity.NONE);
   }
 
   @Test

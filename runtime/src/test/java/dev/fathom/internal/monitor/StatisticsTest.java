@@ -10,6 +10,7 @@ import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.junit.jupiter.api.Test;
 
 /** Each statistic against hand-worked values and against Apache Commons Math. */
@@ -100,6 +101,38 @@ class StatisticsTest {
     assertThat(Statistics.wasserstein(new double[] {0, 1}, 2, new double[] {2, 3}, new double[] {0.5, 1}, 2)).isCloseTo(2, within(1e-15));
     // a weighted reference: {0 (weight 3/4), 4 (1/4)} against {1}: 3/4 * 1 + 1/4 * 3
     assertThat(Statistics.wasserstein(new double[] {1}, 1, new double[] {0, 4}, new double[] {0.75, 1}, 2)).isCloseTo(1.5, within(1e-15));
+  }
+
+  @Test
+  void rankShiftIsTheMannWhitneyTestOfCommonsMath() {
+    MannWhitneyUTest commons = new MannWhitneyUTest();
+    SplittableRandom random = new SplittableRandom(13);
+    for (int trial = 0; trial < 10; trial++) {
+      int n = 100 + random.nextInt(900);
+      int m = 200 + random.nextInt(2000);
+      double[] x = gaussians(random, n, trial * 0.03);
+      double[] y = gaussians(random, m, 0);
+      double[] sx = x.clone();
+      Arrays.sort(sx);
+      double[] sy = y.clone();
+      Arrays.sort(sy);
+      double[] cumulative = new double[m];
+      for (int i = 0; i < m; i++) {
+        cumulative[i] = (i + 1.0) / m;
+      }
+      double z = Statistics.rankShift(sx, n, sy, cumulative, m, m);
+      // Commons reports max(U1, U2) and the normal approximation without tie correction (no ties here)
+      double u = commons.mannWhitneyU(x, y);
+      double mean = (double) n * m / 2;
+      assertThat(Math.abs(z) * Math.sqrt((double) n * m * (n + m + 1) / 12) + mean).isCloseTo(u, within(1e-6 * u));
+      assertThat(Statistics.normalTwoSided(z)).isCloseTo(commons.mannWhitneyUTest(x, y), within(1e-9));
+    }
+    // ties, hand-worked: reference {0, 0, 0, 1, 1, 1} against {1, 1}: mid-rank of 1 is (1/2 + 1)/2 = 3/4;
+    // scaled to N = 8 the tie groups have 4 zeros and 4 ones: sum(t^3 - t) = 2 * 60 = 120
+    double[] ref = {0, 0, 0, 1, 1, 1};
+    double[] refCumulative = {1 / 6.0, 2 / 6.0, 0.5, 4 / 6.0, 5 / 6.0, 1};
+    double z = Statistics.rankShift(new double[] {1, 1}, 2, ref, refCumulative, 6, 6);
+    assertThat(z).isCloseTo((0.75 - 0.5) / Math.sqrt((9 - 120.0 / 56) / (12.0 * 2 * 6)), within(1e-12));
   }
 
   @Test
