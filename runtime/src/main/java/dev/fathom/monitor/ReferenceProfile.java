@@ -96,6 +96,17 @@ public record ReferenceProfile(int formatVersion, String model, Long version, St
     return CsvProfiler.profile(Objects.requireNonNull(model, "model"), Objects.requireNonNull(csv, "csv"));
   }
 
+  /**
+   * Profiles training data for a version about to be published (what {@code fathom publish --data}
+   * does): runs the request's model file, with its features and labels, on the rows of {@code csv}.
+   * Pass the result's file to {@link dev.fathom.registry.PublishRequest.Builder#profile} so it is
+   * published with the version. The profile names the model but not the version, which is decided
+   * at publication.
+   */
+  public static ReferenceProfile build(dev.fathom.registry.PublishRequest request, Path csv) {
+    return CsvProfiler.profileForPublish(Objects.requireNonNull(request, "request"), Objects.requireNonNull(csv, "csv"));
+  }
+
   /** Reads a {@code profile.json}. */
   public static ReferenceProfile read(Path file) {
     try {

@@ -141,6 +141,31 @@ class ProfileAndDriftTest {
   }
 
   @Test
+  void profileForAVersionAboutToBePublishedTravelsWithIt() throws IOException {
+    h = new Harness(dir, MonitoringOptions.builder().samplingRate(0).build());
+    dev.fathom.registry.PublishRequest request = dev.fathom.registry.PublishRequest.builder("fraud", dev.fathom.testing.TestData.model("tabular_classifier.onnx"))
+        .features(List.of(FeatureSpec.numeric("amount"), FeatureSpec.numeric("age"), FeatureSpec.numeric("score").withNullable(true),
+            FeatureSpec.categorical("velocity", FeatureSpec.Encoding.INDEX, List.of("low", "medium", "high"))))
+        .labels("probabilities", List.of("legit", "fraud"))
+        .build();
+    ReferenceProfile profile = ReferenceProfile.build(request, csv(dir.resolve("train.csv"), 1, 500, 0));
+    assertThat(profile.model()).isEqualTo("fraud");
+    assertThat(profile.version()).isNull();
+    assertThat(profile.feature("amount").count()).isEqualTo(500);
+    assertThat(profile.output("prediction:probabilities[fraud]")).isNotNull();
+    assertThat(h.registry.registry().hasModel("fraud")).as("the throw-away registry is not the real one").isFalse();
+    Path file = dir.resolve("p.json");
+    profile.write(file);
+    dev.fathom.registry.PublishRequest.Builder withProfile = dev.fathom.registry.PublishRequest.builder("fraud", request.modelFile()).profile(file);
+    request.features().forEach(withProfile::features);
+    request.labels().forEach(withProfile::labels);
+    h.registry.publish(withProfile.build());
+    assertThat(ReferenceProfile.read(h.registry.registry().profileFile("fraud", 1))).isEqualTo(profile);
+    assertThat(h.fathom.model("fraud").predict(features(row(new SplittableRandom(1), 0))).label()).isNotNull();
+    assertThat(h.fathom.monitoring().referenceSource("fraud", 1)).startsWith("profile.json");
+  }
+
+  @Test
   void profileRejectsCsvWithoutTheFeaturesOrWithText() throws IOException {
     h = new Harness(dir, MonitoringOptions.builder().samplingRate(0).build());
     h.publishConstrainedClassifier("fraud", null);
