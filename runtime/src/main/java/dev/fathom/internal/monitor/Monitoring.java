@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +25,6 @@ public final class Monitoring implements AutoCloseable {
   private final MonitorMetrics metrics;
   private final OutcomeStore outcomes;
   private final List<VersionMonitor> versions = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<DriftReport>> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private Analyzer analyzer;
   private volatile boolean closed;
@@ -102,11 +100,6 @@ public final class Monitoring implements AutoCloseable {
     return v == null ? null : v.referenceSource();
   }
 
-  /** Calls {@code listener} on the analyzer thread with every closed window's report (it must be quick). */
-  public void onWindow(Consumer<DriftReport> listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
   private VersionMonitor find(String model, long version) {
     for (VersionMonitor v : versions) {
       if (v.model.equals(model) && v.version == version) {
@@ -130,16 +123,6 @@ public final class Monitoring implements AutoCloseable {
 
   void remove(VersionMonitor version) {
     versions.remove(version);
-  }
-
-  void windowClosed(VersionMonitor version, DriftReport report) {
-    for (Consumer<DriftReport> l : listeners) {
-      try {
-        l.accept(report);
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "a drift listener failed", e);
-      }
-    }
   }
 
   @Override

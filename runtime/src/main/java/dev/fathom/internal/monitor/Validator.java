@@ -73,6 +73,11 @@ final class Validator {
     return features[feature].name();
   }
 
+  /** The index of a feature, or -1. */
+  int indexOf(String feature) {
+    return layout == null ? -1 : layout.indexOf(feature);
+  }
+
   /** Whether every row and input of the call is valid. Allocates nothing for tabular inputs. */
   boolean valid(CallView call) {
     int rows = call.rows();

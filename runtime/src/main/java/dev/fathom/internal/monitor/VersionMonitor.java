@@ -57,6 +57,7 @@ final class VersionMonitor implements InferenceObserver {
   final Sampler sampler;
   private final SampleRing ring;
   private final int[] otherInputs;
+  private final String[] inputNames;
   private final OutcomeWindow outcomes;
   private final Attributes base;
   /** The {@code feature} attributes per column; null beyond the export cap. */
@@ -105,8 +106,10 @@ final class VersionMonitor implements InferenceObserver {
     this.observe = settings.validation() == ValidationMode.OBSERVE && validator.hasRules();
     this.sampler = new Sampler(settings.samplingRate(), settings.maxSamplesPerSecond());
     this.otherInputs = new int[columns.inputs().size()];
+    this.inputNames = new String[otherInputs.length];
     for (int i = 0; i < otherInputs.length; i++) {
       otherInputs[i] = columns.inputs().get(i).input();
+      inputNames[i] = info.signature().inputs().get(otherInputs[i]).name();
     }
     int tabularColumns = columns.layout() == null ? 0 : columns.layout().columns();
     this.ring = new SampleRing(monitoring.options().queueCapacity(), tabularColumns, otherInputs.length, columns.outputs().size());
@@ -124,6 +127,8 @@ final class VersionMonitor implements InferenceObserver {
     this.violationAttributes = new Attributes[checked][Rule.ALL.length];
     for (int f = 0; f < checked; f++) {
       String name = f < validator.featureCount() ? validator.featureName(f) : info.signature().inputs().get(otherInputs[f - validator.featureCount()]).name();
+      // past the cap, violations still count, under one overflow series
+      name = f < cap ? name : "_other";
       for (Rule rule : Rule.ALL) {
         violationAttributes[f][rule.ordinal()] = base.toBuilder().put(MonitorMetrics.FEATURE, name).put(MonitorMetrics.RULE, rule.id).build();
       }
@@ -233,15 +238,23 @@ final class VersionMonitor implements InferenceObserver {
     throw new ValidationException(label, violations);
   }
 
+  /** Counts a rejected violation (enforce mode; the call is failing anyway, so a lookup is fine). */
   private void countViolation(String input, String rule) {
-    for (Attributes[] byRule : violationAttributes) {
-      if (input.equals(byRule[0].get(MonitorMetrics.FEATURE))) {
-        for (Rule r : Rule.ALL) {
-          if (r.id.equals(rule)) {
-            metrics.violations.add(1, byRule[r.ordinal()]);
-            return;
-          }
+    int f = validator.indexOf(input);
+    if (f < 0) {
+      for (int i = 0; i < otherInputs.length; i++) {
+        if (inputNames[i].equals(input)) {
+          f = validator.featureCount() + i;
         }
+      }
+    }
+    if (f < 0) {
+      return;
+    }
+    for (Rule r : Rule.ALL) {
+      if (r.id.equals(rule)) {
+        metrics.violations.add(1, violationAttributes[f][r.ordinal()]);
+        return;
       }
     }
   }
@@ -406,7 +419,6 @@ final class VersionMonitor implements InferenceObserver {
         quiet[e] = 0;
       }
     }
-    monitoring.windowClosed(this, report);
   }
 
   private void publish(DriftReport report) {
