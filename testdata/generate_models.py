@@ -151,6 +151,17 @@ def build_mlp16(rng):
     return make_model(graph), examples
 
 
+def shift_output_bias(model, delta):
+    shifted = onnx.ModelProto()
+    shifted.CopyFrom(model)
+    shifted.graph.name = "mlp16_shifted"
+    for i, t in enumerate(shifted.graph.initializer):
+        if t.name == "b2":
+            b2 = numpy_helper.to_array(t).astype(np.float32) + np.float32(delta)
+            shifted.graph.initializer[i].CopyFrom(init("b2", b2))
+    return shifted
+
+
 # --------------------------------------------------------------------------
 # 2. all_types
 # --------------------------------------------------------------------------
@@ -408,6 +419,9 @@ def main():
 
     mlp, expected["mlp16"] = build_mlp16(rng)
     written.append(save(mlp, "mlp16.onnx"))
+    # Same graph, output bias +2: a "new version" whose predictions differ from mlp16's, so
+    # hot-reload tests can tell which version answered.
+    written.append(save(shift_output_bias(mlp, 2.0), "mlp16_shifted.onnx"))
 
     written.append(save(build_all_types(), "all_types.onnx"))
 

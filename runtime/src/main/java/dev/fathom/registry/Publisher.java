@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,8 @@ import java.util.stream.Stream;
 public final class Publisher {
   private static final String LOCK_FILE = ".publish.lock";
   private static final String TEMP_PREFIX = ".tmp-";
+
+  private static final ConcurrentHashMap<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
 
   private final LocalRegistry registry;
 
@@ -63,6 +67,10 @@ public final class Publisher {
     } catch (IOException e) {
       throw new RegistryException("cannot create " + modelDir + ": " + e.getMessage(), e);
     }
+    // A file lock serializes publishers across processes; within one JVM a file lock cannot be
+    // taken twice, so threads queue on a lock of their own first.
+    ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(modelDir, d -> new ReentrantLock());
+    threadLock.lock();
     try (FileChannel lockChannel = FileChannel.open(modelDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockChannel.lock()) {
       long version = request.version() != null ? request.version() : nextVersion(modelDir);
@@ -86,6 +94,8 @@ public final class Publisher {
       throw new RegistryException("cannot publish " + request.model() + ": version directory appeared concurrently", e);
     } catch (IOException e) {
       throw new RegistryException("cannot publish " + request.model() + ": " + e.getMessage(), e);
+    } finally {
+      threadLock.unlock();
     }
   }
 

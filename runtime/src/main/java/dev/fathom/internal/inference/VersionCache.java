@@ -19,6 +19,7 @@ final class VersionCache {
   private final Cache<String, Entry> cache;
   private final VersionLoader loader;
   private final EngineListener listener;
+  private final long idleNanos;
 
   /** A cached version and how many references serve it; guarded by the cache's per-key compute. */
   private static final class Entry {
@@ -33,7 +34,7 @@ final class VersionCache {
   VersionCache(long maximumBytes, Duration idle, VersionLoader loader, EngineListener listener) {
     this.loader = loader;
     this.listener = listener;
-    long idleNanos = idle.toNanos();
+    this.idleNanos = idle.toNanos();
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maximumBytes)
@@ -66,19 +67,15 @@ final class VersionCache {
    * @throws dev.fathom.FathomException if it cannot be loaded
    */
   LoadedVersion pin(String model, long version) {
-    String key = model + "@" + version;
-    while (true) {
-      cache.get(key, k -> new Entry(load(model, version)));
-      Entry pinned =
-          cache.asMap().computeIfPresent(key, (k, e) -> {
-            e.pins++;
-            return e;
-          });
-      if (pinned != null) {
-        return pinned.version;
-      }
-      // Evicted between load and pin (only under extreme size pressure): load again.
-    }
+    // Load and pin in one step: an unpinned new entry could expire (idle time zero) or be evicted
+    // before a separate pin reached it.
+    Entry entry =
+        cache.asMap().compute(model + "@" + version, (k, e) -> {
+          Entry pinned = e != null ? e : new Entry(load(model, version));
+          pinned.pins++;
+          return pinned;
+        });
+    return entry.version;
   }
 
   /** One reference fewer serves {@code version}; at zero it becomes evictable and idles out. */
@@ -87,7 +84,9 @@ final class VersionCache {
       if (e.version == version && e.pins > 0) {
         e.pins--;
       }
-      return e;
+      // Caffeine's expiry runs on a timer wheel of about a second; zero idle time means now.
+      // Removing here, inside the per-key compute, cannot race with a concurrent pin.
+      return e.pins == 0 && idleNanos == 0 ? null : e;
     });
   }
 
