@@ -126,9 +126,4 @@ public record ColumnProfile(
     }
     return Sketches.quantile(sketch, rank);
   }
-
-  /** Whether a column name names a model output. */
-  public static boolean isOutputName(String name) {
-    return name.startsWith("prediction:");
-  }
 }

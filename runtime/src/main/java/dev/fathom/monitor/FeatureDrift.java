@@ -20,10 +20,12 @@ import java.util.Map;
  * @param jensenShannon Jensen-Shannon distance on the same bins (base 2, 0 to 1)
  * @param ks two-sample Kolmogorov-Smirnov statistic against the reference sketch (numeric)
  * @param ksPValue its asymptotic p-value
- * @param wasserstein Wasserstein-1 distance divided by the reference standard deviation (numeric)
+ * @param wasserstein Wasserstein-1 distance divided by the reference standard deviation (not divided
+ *     when the reference has no spread) (numeric)
  * @param meanShift window mean minus reference mean, in standard errors of the difference
- *     ({@code refSd * sqrt(1/n + 1/refN)}): the two-sample z statistic (numeric); reported, but the
- *     decision uses the rank test, which skewed columns do not fool
+ *     ({@code refSd * sqrt(1/n + 1/refN)}): the two-sample z statistic (numeric; NaN when the
+ *     reference has no spread); reported, but the decision uses the rank test, which skewed columns
+ *     do not fool
  * @param meanShiftPValue its two-sided p-value
  * @param rankShift the Mann-Whitney rank-sum statistic against the reference as a z value, positive
  *     when the window lies higher (numeric)

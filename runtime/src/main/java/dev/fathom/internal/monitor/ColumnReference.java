@@ -100,15 +100,6 @@ public final class ColumnReference {
     return categorical;
   }
 
-  public boolean isOutput() {
-    return output;
-  }
-
-  /** Categories of the live encoding (codes 0 .. n-1), for a categorical column. */
-  public int categoryCount() {
-    return categoryBin == null ? 0 : categoryBin.length;
-  }
-
   /** The expected fraction of histogram bin {@code bin}, or NaN when the column does not use it. */
   public double expectedFraction(int bin) {
     return used[bin] ? expected[bin] : Double.NaN;

@@ -39,10 +39,6 @@ public final class DriftEngine {
     return references.length;
   }
 
-  public ColumnReference reference(int column) {
-    return references[column];
-  }
-
   /** Adds one value of a column and returns its histogram bin. */
   public int add(int column, double value) {
     return windows[column].add(value);

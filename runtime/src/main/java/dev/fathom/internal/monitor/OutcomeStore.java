@@ -74,11 +74,6 @@ final class OutcomeStore {
     return false;
   }
 
-  /** Predictions held now (approximate). */
-  long size() {
-    return held.estimatedSize();
-  }
-
   void clear() {
     held.invalidateAll();
     early.invalidateAll();

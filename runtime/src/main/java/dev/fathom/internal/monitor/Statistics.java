@@ -172,8 +172,9 @@ public final class Statistics {
       return Double.NaN;
     }
     double se = refSd * Math.sqrt(1.0 / n + 1.0 / refN);
-    if (se == 0) {
-      return mean == refMean ? 0 : Math.copySign(Double.POSITIVE_INFINITY, mean - refMean);
+    if (!(se > 0)) {
+      // no spread in the reference: standard errors are undefined
+      return mean == refMean ? 0 : Double.NaN;
     }
     return (mean - refMean) / se;
   }
@@ -182,9 +183,8 @@ public final class Statistics {
    * The Mann-Whitney (Wilcoxon rank-sum) test of a sample against a weighted reference, as a z
    * statistic: each sample value's mid-rank in the reference ({@code (F(x-) + F(x)) / 2}) averages
    * 1/2 when both come from one distribution, with variance {@code ((N + 1) - sum(t^3 - t) / (N (N -
-   * 1))) / (12 n m)} where {@code N = n + m} and {@code t} are the sizes of the tied groups (values
-   * the reference holds more than once, scaled to {@code N}; none for continuous data, so it is then
-   * exactly the textbook test). Robust where the z-test on the mean is not: skewed or heavy-tailed
+   * 1))) / (12 n m)} where {@code N = n + m} and {@code t} are the sizes of the pooled sample's tied
+   * groups (none for continuous data, so it is then exactly the textbook test). Robust where the z-test on the mean is not: skewed or heavy-tailed
    * columns such as saturated probabilities. Positive when the sample lies higher.
    *
    * @param refN the reference's sample size {@code m} (its CDF may come from a sketch)
@@ -212,27 +212,50 @@ public final class Statistics {
       sum += 0.5 * (lt + le);
     }
     double total = (double) n + refN;
-    double ties = 0;
-    double previous = 0;
-    int group = 0;
-    for (int j = 0; j < refPoints; j++) {
-      group++;
-      if (j + 1 < refPoints && refValues[j + 1] == refValues[j]) {
-        continue;
-      }
-      if (group > 1) {
-        double t = (refCumulative[j] - previous) * total;
-        ties += t * t * t - t;
-      }
-      previous = refCumulative[j];
-      group = 0;
-    }
+    double ties = pooledTies(sorted, n, refValues, refCumulative, refPoints, refN);
     double variance = ((total + 1) - ties / (total * (total - 1))) / (12.0 * n * refN);
     double centered = sum / n - 0.5;
     if (!(variance > 0)) {
       return centered == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, centered);
     }
     return centered / Math.sqrt(variance);
+  }
+
+  /**
+   * {@code sum(t^3 - t)} over the tied groups of the pooled sample: each value the reference holds
+   * more than once (a genuinely discrete value; a sketch's single weighted items stand for distinct
+   * values) counts its reference share times {@code refN}, plus the sample's copies of it; values
+   * repeated in the sample alone count their copies.
+   */
+  private static double pooledTies(double[] sorted, int n, double[] refValues, double[] refCumulative, int refPoints, long refN) {
+    double ties = 0;
+    int i = 0;
+    int j = 0;
+    double previous = 0;
+    while (i < n || j < refPoints) {
+      double v = j >= refPoints || (i < n && sorted[i] < refValues[j]) ? sorted[i] : refValues[j];
+      int inSample = 0;
+      while (i < n && sorted[i] == v) {
+        inSample++;
+        i++;
+      }
+      int items = 0;
+      double upTo = previous;
+      while (j < refPoints && refValues[j] == v) {
+        items++;
+        upTo = refCumulative[j];
+        j++;
+      }
+      double inReference = items > 1 ? (upTo - previous) * refN : 0;
+      if (items > 0) {
+        previous = upTo;
+      }
+      double t = inSample + inReference;
+      if (t > 1) {
+        ties += t * t * t - t;
+      }
+    }
+    return ties;
   }
 
   /** Two-sided p-value of a standard normal statistic. */

@@ -312,10 +312,6 @@ final class VersionMonitor implements InferenceObserver {
     monitoring.remove(this);
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   // ---- analyzer thread ------------------------------------------------------------------------
 
   /** Processes the waiting samples and closes the window when due; returns the samples processed. */

@@ -29,7 +29,7 @@ class DriftSimulationTest {
   static final double[] CATEGORY_SHARES = {0.40, 0.25, 0.15, 0.12, 0.08};
   static final long[] SEEDS = {1, 2, 3, 4, 5};
   static final int NULL_WINDOWS = 200;
-  static final int DRIFT_WINDOWS = 60;
+  static final int DRIFT_WINDOWS = 100;
 
   static final List<Scenario> RESULTS = new ArrayList<>();
 

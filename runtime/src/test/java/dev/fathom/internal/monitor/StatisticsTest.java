@@ -128,11 +128,27 @@ class StatisticsTest {
       assertThat(Statistics.normalTwoSided(z)).isCloseTo(commons.mannWhitneyUTest(x, y), within(1e-9));
     }
     // ties, hand-worked: reference {0, 0, 0, 1, 1, 1} against {1, 1}: mid-rank of 1 is (1/2 + 1)/2 = 3/4;
-    // scaled to N = 8 the tie groups have 4 zeros and 4 ones: sum(t^3 - t) = 2 * 60 = 120
+    // the pooled sample has 3 zeros and 5 ones: sum(t^3 - t) = 24 + 120 = 144, N = 8
     double[] ref = {0, 0, 0, 1, 1, 1};
     double[] refCumulative = {1 / 6.0, 2 / 6.0, 0.5, 4 / 6.0, 5 / 6.0, 1};
     double z = Statistics.rankShift(new double[] {1, 1}, 2, ref, refCumulative, 6, 6);
-    assertThat(z).isCloseTo((0.75 - 0.5) / Math.sqrt((9 - 120.0 / 56) / (12.0 * 2 * 6)), within(1e-12));
+    assertThat(z).isCloseTo((0.75 - 0.5) / Math.sqrt((9 - 144.0 / 56) / (12.0 * 2 * 6)), within(1e-12));
+    // a reference with one value only: the window's other values keep the variance finite, and the
+    // test agrees with the two-proportion test, as it must for two categories
+    double[] zeros = new double[1000];
+    double[] cumulative = new double[1000];
+    for (int i = 0; i < 1000; i++) {
+      cumulative[i] = (i + 1) / 1000.0;
+    }
+    double[] window = new double[500];
+    for (int i = 495; i < 500; i++) {
+      window[i] = 1;
+    }
+    double rank = Statistics.rankShift(window, 500, zeros, cumulative, 1000, 1000);
+    double pooled = 5.0 / 1500;
+    double twoProportion = (5.0 / 500) / Math.sqrt(pooled * (1 - pooled) * (1.0 / 500 + 1.0 / 1000));
+    assertThat(rank).isCloseTo(twoProportion, within(1e-2 * twoProportion));
+    assertThat(Statistics.meanShift(0.01, 500, 0, 0, 1000)).isNaN();
   }
 
   @Test
