@@ -165,6 +165,11 @@ public final class Fathom implements AutoCloseable {
     return engine;
   }
 
+  /** The sampling, validation and drift behind this instance, for Fathom's own modules and tests. */
+  public Monitoring monitoring() {
+    return monitoring;
+  }
+
   @Override
   public void close() {
     if (this == global || agent != null) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     name = "fathom",
     mixinStandardHelpOptions = true,
     versionProvider = FathomCommand.Version.class,
-    description = "Publish, inspect, verify and run versioned ONNX models in a Fathom registry.",
+    description = "Publish, inspect, verify, run and monitor versioned ONNX models in a Fathom registry.",
     footer = {"", "Exit status: 0 ok, 1 a request or check failed, 2 usage error."},
     subcommands = {
       PublishCommand.class,
@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
       InspectCommand.class,
       VerifyCommand.class,
       PredictCommand.class,
+      ProfileCommand.class,
+      DriftCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FathomCommand implements Runnable {

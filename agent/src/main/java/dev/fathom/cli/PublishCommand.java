@@ -1,5 +1,6 @@
 package dev.fathom.cli;
 
+import dev.fathom.monitor.ReferenceProfile;
 import dev.fathom.registry.LocalRegistry;
 import dev.fathom.registry.Lineage;
 import dev.fathom.registry.Manifest;
@@ -90,6 +91,9 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--data-file", paramLabel = "FILE", description = "The training data file: its sha256 (and rows for CSV/TSV) are recorded.")
   Path dataFile;
 
+  @Option(names = "--data", paramLabel = "FILE", description = "Training data (CSV, header row = feature names): profiled with the model into the version's profile.json for drift monitoring; also the lineage's data file unless --data-file names another.")
+  Path profileData;
+
   @Option(names = "--parent", paramLabel = "N", converter = Converters.PositiveLong.class, description = "The version this one derives from (default: the latest).")
   Long parent;
 
@@ -124,24 +128,45 @@ final class PublishCommand implements Callable<Integer> {
     Lineage.DataVersion data = null;
     if (dataFile != null) {
       data = DataFiles.describe(dataFile, dataUri);
+    } else if (profileData != null) {
+      data = DataFiles.describe(profileData, dataUri);
     } else if (dataUri != null) {
       data = new Lineage.DataVersion(dataUri, null, null);
     }
     request.lineage(new Lineage(git.revision(), data, hyperparameters, metricValues, parent));
     request.check(new LoadCheck().beforePublish(name, modelFile.toAbsolutePath().normalize()));
 
+    ReferenceProfile profile = null;
+    Path profileFile = null;
+    if (profileData != null) {
+      if (!Files.isRegularFile(profileData)) {
+        throw new IllegalArgumentException("--data " + profileData + " is not a file");
+      }
+      // the model runs on the training data before publishing, so the profile is part of the version
+      profile = ReferenceProfile.build(request.build(), profileData);
+      profileFile = Files.createTempFile("fathom-profile-", ".json");
+      profile.write(profileFile);
+      request.profile(profileFile);
+    }
     Manifest manifest;
     try {
       manifest = new Publisher(local).publish(request.build());
     } catch (IllegalArgumentException e) {
       // The publisher's checks of the file and schema; say which file and name they are about.
       throw new IllegalArgumentException("cannot publish " + modelFile + " as '" + name + "': " + e.getMessage(), e);
+    } finally {
+      if (profileFile != null) {
+        Files.deleteIfExists(profileFile);
+      }
     }
 
     PrintWriter out = spec.commandLine().getOut();
     out.println(manifest.name() + "@" + manifest.version());
     out.print(ManifestText.render(manifest, aliasesOf(local, manifest)));
     out.println("  checked   verified, loaded and warmed up in ONNX Runtime");
+    if (profile != null) {
+      out.println("  profile   " + ProfileCommand.summary(profile));
+    }
     out.flush();
     return 0;
   }
