@@ -167,6 +167,9 @@ public final class Fathom implements AutoCloseable {
 
   /** The sampling, validation and drift behind this instance, for Fathom's own modules and tests. */
   public Monitoring monitoring() {
+    if (agent != null) {
+      throw new IllegalStateException("this instance is served by the Fathom agent; its monitoring lives in the agent");
+    }
     return monitoring;
   }
 

@@ -1,22 +1,177 @@
 package dev.fathom.agent;
 
+import dev.fathom.Fathom;
 import dev.fathom.agent.bootstrap.AgentClassLoader;
 import dev.fathom.agent.bootstrap.AgentLog;
+import dev.fathom.agent.bootstrap.FathomBridge;
+import dev.fathom.agent.bootstrap.OrtLocator;
+import dev.fathom.agent.instrument.Instrumenter;
+import dev.fathom.agent.monitor.CallMonitor;
+import dev.fathom.agent.monitor.MethodTarget;
+import dev.fathom.internal.config.ConfiguredFathom;
 import dev.fathom.internal.config.FathomConfig;
 import dev.fathom.internal.config.Setting;
+import dev.fathom.internal.inference.ObserverFactory;
+import dev.fathom.internal.inference.Observers;
+import dev.fathom.internal.monitor.Monitoring;
+import dev.fathom.internal.telemetry.Telemetry;
+import dev.fathom.monitor.MonitoringOptions;
+import dev.fathom.telemetry.TelemetryOptions;
+import io.opentelemetry.api.OpenTelemetry;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** The agent implementation, started by the bootstrap inside the {@link AgentClassLoader}. */
+/**
+ * The agent, started by the bootstrap inside its {@link AgentClassLoader}. Premain does only what
+ * must happen before the application's first class: read the configuration, install the bridge
+ * service and the instrumentation gate. Everything slow runs on the daemon thread {@code
+ * fathom-agent-start}: the Byte Buddy transformer, OpenTelemetry with the Prometheus endpoint, the
+ * agent's {@link Fathom} on the registry, preloading and warming the configured models. Each part
+ * that cannot start (a bad value, no registry, a port in use, an unusable ONNX Runtime) is disabled
+ * with one log line; the application always starts.
+ */
 public final class Agent {
-  private Agent() {}
+  private static volatile Agent running;
 
+  private final FathomConfig config;
+  private final AgentClassLoader loader;
+  private final boolean attached;
+  private final long startNanos;
+  private final AgentService service;
+  private final Instrumenter instrumenter;
+  private final CallMonitor monitor;
+
+  private Agent(FathomConfig config, Instrumentation instrumentation, AgentClassLoader loader, boolean attached, long startNanos) {
+    this.config = config;
+    this.loader = loader;
+    this.attached = attached;
+    this.startNanos = startNanos;
+    this.service = new AgentService(config.getPath(Setting.REGISTRY).toString());
+    List<String> problems = new ArrayList<>();
+    List<MethodTarget> methods = MethodTarget.parse(config.getList(Setting.INSTRUMENT_METHODS), problems);
+    problems.forEach(p -> AgentLog.warn("configuration: " + p));
+    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods);
+    this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods);
+  }
+
+  /** Called by the bootstrap; never throws. */
   public static void start(String arguments, Instrumentation instrumentation, boolean attached, AgentClassLoader loader, long startNanos) {
-    FathomConfig config = FathomConfig.load(arguments, System.getProperties(), System.getenv());
-    for (String problem : config.problems()) {
-      AgentLog.warn("configuration: " + problem);
+    try {
+      FathomConfig config = FathomConfig.load(arguments, System.getProperties(), System.getenv());
+      AgentLog.debug(config.getBoolean(Setting.DEBUG));
+      for (String problem : config.problems()) {
+        AgentLog.warn("configuration: " + problem);
+      }
+      if (!config.getBoolean(Setting.ENABLED)) {
+        AgentLog.info("disabled by configuration (" + Setting.ENABLED.key() + "=false, " + config.source(Setting.ENABLED) + ")");
+        return;
+      }
+      Agent agent = new Agent(config, instrumentation, loader, attached, startNanos);
+      running = agent;
+      FathomBridge.installService(agent.service);
+      if (agent.instrumenter.active()) {
+        FathomBridge.installHandler(agent.monitor);
+        agent.instrumenter.installGate();
+      }
+      Thread thread = new Thread(agent::startSlowParts, "fathom-agent-start");
+      thread.setDaemon(true);
+      thread.start();
+    } catch (Throwable t) {
+      AgentLog.warn("agent disabled: it could not start: " + AgentLog.reason(t));
     }
-    if (!config.getBoolean(Setting.ENABLED)) {
-      AgentLog.info("disabled by configuration (enabled=false)");
+  }
+
+  /** The running agent, or null (for tests). */
+  static Agent running() {
+    return running;
+  }
+
+  private void startSlowParts() {
+    try {
+      if (instrumenter.active()) {
+        instrumenter.activate(attached);
+      }
+      AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
+      OpenTelemetry otel = telemetry.openTelemetry();
+      startMonitoring(otel);
+      String serving = startServing(otel);
+      AgentLog.info("started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms: " + serving + "; " + describeMonitoring() + telemetry.describe());
+    } catch (Throwable t) {
+      service.disable("the agent failed to start: " + AgentLog.reason(t));
+      AgentLog.warn("agent partly disabled: " + AgentLog.reason(t));
+    }
+  }
+
+  private String describeMonitoring() {
+    if (!instrumenter.active()) {
+      return "zero-code monitoring off";
+    }
+    return config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME) ? "monitoring the application's ONNX Runtime sessions" : "monitoring configured methods";
+  }
+
+  /** Zero-code monitoring records through its own Telemetry and Monitoring on the agent's SDK. */
+  private void startMonitoring(OpenTelemetry otel) {
+    if (!instrumenter.active()) {
+      return;
+    }
+    TelemetryOptions telemetryOptions = TelemetryOptions.defaults();
+    Telemetry telemetry = Telemetry.create(otel, telemetryOptions);
+    MonitoringOptions options = ConfiguredFathom.monitoring(config);
+    Monitoring monitoring = Monitoring.create(options, otel);
+    ObserverFactory sessions = version -> Observers.compose(telemetry.observer(version), monitoring.observer(version));
+    // Method calls are sampled before the monitor sees them (the advice builds arguments only then).
+    Monitoring methodMonitoring = Monitoring.create(MonitoringOptions.builder().samplingRate(1.0).build(), otel);
+    monitor.start(sessions, telemetry, methodMonitoring, config.getDouble(Setting.SAMPLING_RATE));
+  }
+
+  /** Starts the agent's Fathom; returns a description for the start-up line. */
+  private String startServing(OpenTelemetry otel) {
+    Path registry = config.getPath(Setting.REGISTRY).toAbsolutePath();
+    if (!Files.isDirectory(registry)) {
+      String reason = "the registry " + registry + " does not exist (" + Setting.REGISTRY.key() + ", " + config.source(Setting.REGISTRY) + ")";
+      service.disable(reason);
+      AgentLog.warn("serving disabled: " + reason + "; zero-code monitoring goes on");
+      return "not serving";
+    }
+    String ortProblem = checkOnnxRuntime();
+    if (ortProblem != null) {
+      service.disable(ortProblem);
+      AgentLog.warn("serving disabled: " + ortProblem + "; zero-code monitoring goes on");
+      return "not serving";
+    }
+    Fathom fathom = ConfiguredFathom.builder(config).openTelemetry(otel).build();
+    service.ready(fathom);
+    List<String> models = config.getList(Setting.MODELS);
+    List<String> failures = ConfiguredFathom.preload(fathom, config);
+    for (String failure : failures) {
+      AgentLog.warn(failure);
+    }
+    return "serving " + registry + " with " + loader.onnxRuntime().description() + (models.isEmpty() ? "" : ", " + (models.size() - failures.size()) + " of " + models.size() + " models preloaded");
+  }
+
+  /**
+   * Null when the ONNX Runtime the agent would load is usable, else why not: the application's copy
+   * could not be opened (loading a second, possibly different version would break it), or it lacks
+   * an API the runtime needs (pinned outputs, ONNX Runtime 1.17).
+   */
+  private String checkOnnxRuntime() {
+    OrtLocator.Location location = loader.onnxRuntime();
+    if (location.problem() != null) {
+      return location.problem();
+    }
+    try {
+      Class<?> session = Class.forName("ai.onnxruntime.OrtSession", false, loader);
+      session.getMethod("run", Map.class, Map.class);
+      return null;
+    } catch (NoSuchMethodException e) {
+      return location.description() + " is older than 1.17 (no pinned outputs, which Fathom's runtime needs)";
+    } catch (ClassNotFoundException | LinkageError e) {
+      return "cannot load " + location.description() + ": " + AgentLog.reason(e);
     }
   }
 }

@@ -9,7 +9,7 @@ import java.io.PrintStream;
  */
 public final class AgentLog {
   private static final String PREFIX = "[fathom-agent] ";
-  private static volatile boolean debug = Boolean.getBoolean("fathom.agent.debug");
+  private static volatile boolean debug;
 
   private AgentLog() {}
 
@@ -21,7 +21,12 @@ public final class AgentLog {
     print("WARN ", message);
   }
 
-  /** Printed only with {@code -Dfathom.agent.debug=true}. */
+  /** Turns {@link #debug} lines on ({@code debug=true} in the agent's configuration). */
+  public static void debug(boolean enabled) {
+    debug = enabled;
+  }
+
+  /** Printed only with {@code debug=true}. */
   public static void debug(String message) {
     if (debug) {
       print("DEBUG ", message);

@@ -4,6 +4,8 @@ import dev.fathom.Fathom;
 import dev.fathom.FathomException;
 import dev.fathom.InferenceOptions;
 import dev.fathom.InferenceOptions.OptimizationLevel;
+import dev.fathom.monitor.MonitoringOptions;
+import dev.fathom.monitor.ValidationMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ public final class ConfiguredFathom {
 
   /** A builder carrying every setting of {@code config} (registry, cache, watching, inference, per-model policies). */
   public static Fathom.Builder builder(FathomConfig config) {
-    Fathom.Builder builder = Fathom.builder().inference(inference(config));
+    Fathom.Builder builder = Fathom.builder().inference(inference(config)).monitoring(monitoring(config));
     apply(Setting.REGISTRY, () -> builder.registry(config.getPath(Setting.REGISTRY)));
     apply(Setting.WATCH_INTERVAL, () -> builder.watchInterval(config.getDuration(Setting.WATCH_INTERVAL)));
     apply(Setting.CACHE_MAX_BYTES, () -> builder.maximumCacheBytes(config.getBytes(Setting.CACHE_MAX_BYTES)));
@@ -51,6 +53,16 @@ public final class ConfiguredFathom {
     } else if (!cache.isEmpty()) {
       b.optimizedModelCache(Path.of(cache));
     }
+    return b.build();
+  }
+
+  /** Sampling, validation and drift windows from the settings. */
+  public static MonitoringOptions monitoring(FathomConfig config) {
+    MonitoringOptions.Builder b = MonitoringOptions.builder();
+    apply(Setting.SAMPLING_RATE, () -> b.samplingRate(config.getDouble(Setting.SAMPLING_RATE)));
+    apply(Setting.SAMPLING_MAX_PER_SECOND, () -> b.maxSamplesPerSecond(config.getInt(Setting.SAMPLING_MAX_PER_SECOND)));
+    apply(Setting.VALIDATION_MODE, () -> b.validation(ValidationMode.parse(config.getString(Setting.VALIDATION_MODE))));
+    apply(Setting.DRIFT_WINDOW_SAMPLES, () -> b.window(config.getInt(Setting.DRIFT_WINDOW_SAMPLES), config.getDuration(Setting.DRIFT_WINDOW_TIME)));
     return b.build();
   }
 

@@ -31,6 +31,7 @@ public enum Setting {
   INSTRUMENT_ONNXRUNTIME("instrument.onnxruntime", Type.BOOLEAN, "true", "Monitor the application's own ONNX Runtime sessions."),
   INSTRUMENT_METHODS("instrument.methods", Type.LIST, "", "Methods to monitor as models: com.acme.Scorer#score[=model], comma-separated."),
   ENABLED("enabled", Type.BOOLEAN, "true", "Set to false to turn the agent off without removing the flag."),
+  DEBUG("debug", Type.BOOLEAN, "false", "Agent diagnostics on standard error (instrumentation, model identities)."),
   CONFIG_FILE("config", Type.PATH, "", "A properties file with more settings (lowest precedence but defaults).");
 
   /** How a setting's text is read. */

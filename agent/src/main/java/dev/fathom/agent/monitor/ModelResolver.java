@@ -1,0 +1,277 @@
+package dev.fathom.agent.monitor;
+
+import dev.fathom.FathomException;
+import dev.fathom.agent.bootstrap.AgentLog;
+import dev.fathom.internal.inference.InferenceObserver;
+import dev.fathom.internal.inference.ModelSignature;
+import dev.fathom.internal.inference.ObserverFactory;
+import dev.fathom.internal.util.Hashing;
+import dev.fathom.registry.FileDigest;
+import dev.fathom.registry.LocalRegistry;
+import dev.fathom.registry.Manifest;
+import dev.fathom.registry.TensorSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Works out which model an application session runs, on one daemon thread ({@code
+ * fathom-agent-resolver}) so the application's threads never hash a file. The model file's sha256
+ * (hashing starts as soon as session creation starts, in parallel with ONNX Runtime's own loading)
+ * is looked up among the registry's published versions: a match gives the registry's name, version,
+ * features and reference profile; otherwise the name comes from the file name (or the graph name in
+ * the model's metadata) and the version is 0. Identities are shared per model file, and each gets
+ * its observer from the {@link ObserverFactory} installed once telemetry is up. Thread-safe.
+ */
+final class ModelResolver {
+  private static final long INDEX_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final Path registry;
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fathom-agent-resolver");
+        t.setDaemon(true);
+        return t;
+      });
+  private final CountDownLatch observersReady = new CountDownLatch(1);
+  private volatile ObserverFactory observers = ObserverFactory.NOOP;
+  /** sha256 (or name for sources without one) to identity; resolver thread only. */
+  private final Map<String, ModelIdentity> identities = new HashMap<>();
+  private final Map<String, String> namesTaken = new HashMap<>();
+  private Map<String, long[]> index = Map.of();
+  private Map<String, String> indexNames = Map.of();
+  private long indexBuilt;
+
+  ModelResolver(Path registry) {
+    this.registry = registry;
+  }
+
+  /** Installs the factory of observers (telemetry and monitoring); identities wait for it. */
+  void observers(ObserverFactory factory) {
+    this.observers = factory;
+    observersReady.countDown();
+  }
+
+  /** What a session is being created from, with its digest under way. */
+  record Pending(String fileName, CompletableFuture<Digest> digest) {}
+
+  /** A model's sha256 and size. */
+  record Digest(String sha256, long size) {}
+
+  /** Starts hashing a session's source: a path, a byte array or a buffer. */
+  Pending hashing(Object source) {
+    if (source instanceof String) {
+      Path file = Path.of((String) source);
+      return new Pending(file.getFileName() == null ? null : file.getFileName().toString(), CompletableFuture.supplyAsync(() -> digest(file), executor));
+    }
+    if (source instanceof byte[]) {
+      byte[] bytes = (byte[]) source;
+      return new Pending(null, CompletableFuture.supplyAsync(() -> new Digest(Hashing.sha256(bytes), bytes.length), executor));
+    }
+    if (source instanceof ByteBuffer) {
+      ByteBuffer view = ((ByteBuffer) source).duplicate();
+      return new Pending(null, CompletableFuture.supplyAsync(() -> digest(view), executor));
+    }
+    return new Pending(null, CompletableFuture.completedFuture(null));
+  }
+
+  /** Resolves a session's model in the background and sets it on {@code state}. */
+  void resolve(SessionState state, Object session, Pending pending) {
+    executor.execute(() -> {
+      try {
+        if (!observersReady.await(60, TimeUnit.SECONDS)) {
+          AgentLog.warn("telemetry did not start in time; calls of an ONNX Runtime session are not monitored");
+          return;
+        }
+        Digest digest = pending == null ? null : pending.digest().join();
+        ModelIdentity identity = identity(state.access, session, pending == null ? null : pending.fileName(), digest);
+        shape(state, session, identity);
+        state.identity = identity;
+        AgentLog.debug("monitoring an ONNX Runtime session as " + identity);
+      } catch (Throwable t) {
+        AgentLog.warn("cannot identify the model of an ONNX Runtime session; its calls are not monitored: " + AgentLog.reason(t));
+      }
+    });
+  }
+
+  /** A model found for a monitored method. */
+  record MethodModel(Manifest manifest, Path directory, String source) {}
+
+  /**
+   * The model a monitored method stands for: the configured model's latest registry version (its
+   * schema, features and profile), else a manifest without schema named {@code model} or {@code
+   * derivedName}. Reads the registry on the calling thread (the agent's start-up thread).
+   */
+  MethodModel methodModel(String model, String derivedName) {
+    if (model != null && Files.isDirectory(registry)) {
+      try {
+        LocalRegistry r = new LocalRegistry(registry);
+        List<Long> versions = r.versions(model);
+        if (!versions.isEmpty()) {
+          long latest = versions.get(versions.size() - 1);
+          return new MethodModel(r.manifest(model, latest), r.versionDirectory(model, latest), "registry");
+        }
+      } catch (FathomException | java.io.UncheckedIOException e) {
+        AgentLog.debug("no registry manifest for " + model + ": " + e.getMessage());
+      }
+    }
+    String name = model != null ? model : derivedName;
+    return new MethodModel(synthetic(name, new Digest("0".repeat(64), 0), List.of(), List.of()), null, model != null ? "configuration" : "method name");
+  }
+
+  private ModelIdentity identity(OrtAccess access, Object session, String fileName, Digest digest) throws Throwable {
+    String key = digest != null ? digest.sha256() : null;
+    if (key != null && identities.containsKey(key)) {
+      return identities.get(key);
+    }
+    if (digest != null) {
+      long[] match = lookup(digest.sha256());
+      if (match != null) {
+        String name = indexNames.get(digest.sha256());
+        LocalRegistry r = new LocalRegistry(registry);
+        Manifest manifest = r.manifest(name, match[0]);
+        return remember(key, manifest, r.versionDirectory(name, match[0]), "registry");
+      }
+    }
+    String base;
+    String source;
+    if (fileName != null) {
+      String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
+      base = ModelIdentity.sanitize(stem, "onnx-model");
+      source = "file name";
+    } else {
+      base = ModelIdentity.sanitize(access.graphName(session), "onnx-model");
+      source = "graph name";
+    }
+    String name = base;
+    String owner = namesTaken.get(name);
+    if (owner != null && !owner.equals(key)) {
+      name = ModelIdentity.sanitize(base + "-" + (key == null ? Integer.toHexString(System.identityHashCode(session)) : key.substring(0, 8)), base);
+    }
+    if (key == null) {
+      key = "name:" + name;
+      if (identities.containsKey(key)) {
+        return identities.get(key);
+      }
+    }
+    Manifest manifest = synthetic(name, digest == null ? new Digest("0".repeat(64), 0) : digest, specs(access.inputTensors(session)), specs(access.outputTensors(session)));
+    namesTaken.putIfAbsent(name, key);
+    return remember(key, manifest, null, source);
+  }
+
+  private ModelIdentity remember(String key, Manifest manifest, Path directory, String source) {
+    ModelSignature signature = new ModelSignature(manifest);
+    InferenceObserver observer;
+    try {
+      observer = observers.create(new ObserverFactory.VersionInfo(manifest, signature, directory));
+    } catch (RuntimeException e) {
+      AgentLog.warn("monitoring of " + manifest.name() + " disabled: " + AgentLog.reason(e));
+      observer = InferenceObserver.NOOP;
+    }
+    ModelIdentity identity = new ModelIdentity(manifest, signature, observer == null ? InferenceObserver.NOOP : observer, source);
+    identities.put(key, identity);
+    return identity;
+  }
+
+  /** Sets what a call needs to count rows: the first input and its elements per row. */
+  private static void shape(SessionState state, Object session, ModelIdentity identity) throws Throwable {
+    List<String> inputs = state.access.inputNames(session);
+    if (inputs.isEmpty()) {
+      return;
+    }
+    Object[] first = state.access.inputTensors(session).get(inputs.get(0));
+    long perRow = 1;
+    if (first != null) {
+      long[] shape = (long[]) first[1];
+      for (int i = 1; i < shape.length; i++) {
+        perRow *= Math.max(1, shape[i]);
+      }
+      if (shape.length == 0 || shape[0] >= 0) {
+        perRow = -1; // fixed batch: every call is one row
+      }
+    }
+    state.elementsPerRow = perRow;
+    state.firstInput = inputs.get(0);
+  }
+
+  private static List<TensorSpec> specs(Map<String, Object[]> tensors) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (Map.Entry<String, Object[]> e : tensors.entrySet()) {
+      long[] shape = (long[]) e.getValue()[1];
+      List<Long> dims = new ArrayList<>();
+      for (long d : shape) {
+        dims.add(d < 0 ? -1L : d);
+      }
+      specs.add(new TensorSpec(e.getKey(), (dev.fathom.ElementType) e.getValue()[0], dims, null, null, null));
+    }
+    return specs;
+  }
+
+  private static Manifest synthetic(String name, Digest digest, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    return new Manifest(Manifest.FORMAT_VERSION, name, 0, null, new FileDigest(LocalRegistry.MODEL_FILE, digest.sha256(), digest.size()), null, inputs, outputs, null, null);
+  }
+
+  /** The registry version with this sha256 as {model version}, or null; rescans at most every 5 s. */
+  private long[] lookup(String sha256) {
+    long[] hit = index.get(sha256);
+    if (hit != null || System.nanoTime() - indexBuilt < INDEX_MAX_AGE_NANOS && indexBuilt != 0) {
+      return hit;
+    }
+    Map<String, long[]> fresh = new HashMap<>();
+    Map<String, String> names = new HashMap<>();
+    if (Files.isDirectory(registry)) {
+      LocalRegistry r = new LocalRegistry(registry);
+      for (String model : r.models()) {
+        for (long version : r.versions(model)) {
+          try {
+            String digest = r.manifest(model, version).model().sha256();
+            fresh.put(digest, new long[] {version});
+            names.put(digest, model);
+          } catch (FathomException e) {
+            AgentLog.debug("skipping " + model + "@" + version + " in the registry index: " + e.getMessage());
+          }
+        }
+      }
+    }
+    index = fresh;
+    indexNames = names;
+    indexBuilt = System.nanoTime();
+    return index.get(sha256);
+  }
+
+  private static Digest digest(Path file) {
+    try {
+      return new Digest(Hashing.sha256(file), Files.size(file));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Digest digest(ByteBuffer buffer) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      long size = buffer.remaining();
+      md.update(buffer);
+      return new Digest(HexFormat.of().formatHex(md.digest()), size);
+    } catch (NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  void close() {
+    executor.shutdownNow();
+  }
+}
