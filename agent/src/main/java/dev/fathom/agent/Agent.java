@@ -93,6 +93,8 @@ public final class Agent {
 
   private void startSlowParts() {
     try {
+      // Byte Buddy's own copy (relocated) without sun.misc.Unsafe: no deprecation warnings on new JDKs
+      System.setProperty("dev.fathom.shaded.net.bytebuddy.safe", "true");
       if (instrumenter.active()) {
         instrumenter.activate(attached);
       }
@@ -144,14 +146,32 @@ public final class Agent {
       AgentLog.warn("serving disabled: " + ortProblem + "; zero-code monitoring goes on");
       return "not serving";
     }
+    List<String> models = config.getList(Setting.MODELS);
+    if (!models.isEmpty()) {
+      String nativeProblem = loadOnnxRuntime();
+      if (nativeProblem != null) {
+        service.disable(nativeProblem);
+        AgentLog.warn("serving disabled: " + nativeProblem + "; zero-code monitoring goes on");
+        return "not serving";
+      }
+    }
     Fathom fathom = ConfiguredFathom.builder(config).openTelemetry(otel).build();
     service.ready(fathom);
-    List<String> models = config.getList(Setting.MODELS);
     List<String> failures = ConfiguredFathom.preload(fathom, config);
     for (String failure : failures) {
       AgentLog.warn(failure);
     }
     return "serving " + registry + " with " + loader.onnxRuntime().description() + (models.isEmpty() ? "" : ", " + (models.size() - failures.size()) + " of " + models.size() + " models preloaded");
+  }
+
+  /** Loads ONNX Runtime's native library now (models are to be preloaded); null when it loads, else why not. */
+  private String loadOnnxRuntime() {
+    try {
+      Class.forName("ai.onnxruntime.OrtEnvironment", true, loader);
+      return null;
+    } catch (Throwable t) {
+      return "the native library of " + loader.onnxRuntime().description() + " cannot be loaded: " + AgentLog.reason(t);
+    }
   }
 
   /**

@@ -90,6 +90,9 @@ public final class AgentService implements FathomService {
       return fathom().model(reference);
     } catch (FathomException e) {
       throw error(e);
+    } catch (LinkageError e) {
+      // ONNX Runtime's native library failed to load: the application gets a Fathom error, not an Error
+      throw error(new FathomException("the Fathom agent cannot load ONNX Runtime: " + e));
     }
   }
 

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       PredictCommand.class,
       ProfileCommand.class,
       DriftCommand.class,
+      AttachCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FathomCommand implements Runnable {

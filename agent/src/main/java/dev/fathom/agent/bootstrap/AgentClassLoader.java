@@ -49,6 +49,8 @@ public final class AgentClassLoader extends ClassLoader {
   private final ProtectionDomain domain;
   /** Path (without {@code inst/}) to the best multi-release entry for this Java version. */
   private final Map<String, String> versioned;
+  private final String title;
+  private final String version;
   private final Object ortLock = new Object();
   private volatile OrtLocator.Location ort;
   private ProtectionDomain ortDomain;
@@ -64,6 +66,9 @@ public final class AgentClassLoader extends ClassLoader {
     this.jarUrl = agentJar.toURI().toURL();
     this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
     this.versioned = versionedEntries(jar);
+    java.util.jar.Manifest manifest = jar.getManifest();
+    this.title = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Title");
+    this.version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
   }
 
   /** The agent jar this loader reads. */
@@ -139,7 +144,8 @@ public final class AgentClassLoader extends ClassLoader {
       String pkg = name.substring(0, dot);
       if (getDefinedPackage(pkg) == null) {
         try {
-          definePackage(pkg, null, null, null, null, null, null, null);
+          boolean own = pkg.startsWith("dev.fathom.") && !pkg.startsWith("dev.fathom.shaded.");
+          definePackage(pkg, null, null, null, own ? title : null, own ? version : null, null, null);
         } catch (IllegalArgumentException raced) {
           // defined meanwhile by another thread
         }

@@ -75,9 +75,6 @@ public final class OrtLocator {
       if (zip.getEntry(MARKER) != null) {
         return open(file, "");
       }
-      if (zip.getEntry("BOOT-INF/lib/") == null && zip.getEntry("BOOT-INF/classes/") == null) {
-        return null;
-      }
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
