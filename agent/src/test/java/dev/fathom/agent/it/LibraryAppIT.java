@@ -45,6 +45,7 @@ class LibraryAppIT {
           .contains("predictions 100 distinct ids 100")
           .contains("caught InputShapeException input=input rule=shape")
           .contains("caught ModelNotFoundException model=nope")
+          .contains("local instance predictions 10")
           .contains("global instance still serves: true 1");
       String values = out.lines().filter(l -> l.startsWith("predictions 100")).findFirst().orElseThrow();
       String[] parts = values.split(" ");

@@ -116,6 +116,14 @@ public final class AgentBridge {
     return handle;
   }
 
+  /**
+   * The library exception for a failed bridge call: a {@code BridgeException} becomes the typed
+   * Fathom exception it describes, other failures pass through.
+   */
+  public RuntimeException translate(Throwable failure) {
+    return errors.translate(failure);
+  }
+
   /** The registry directory the agent serves. */
   public String registry() {
     try {

@@ -55,6 +55,15 @@ public final class LibraryApp {
     } catch (ModelNotFoundException e) {
       System.out.println("caught " + e.getClass().getSimpleName() + " model=" + e.model());
     }
+    // The service's own library instance, beside the global one: its sessions are the library's,
+    // so the agent's ONNX Runtime instrumentation leaves them alone (they are not counted twice).
+    try (Fathom local = Fathom.builder().registry(fathom.registry().root()).build()) {
+      Model own = local.model("fraud");
+      for (int i = 0; i < 10; i++) {
+        own.predict(features);
+      }
+      System.out.println("local instance predictions 10");
+    }
     fathom.close();
     System.out.println("global instance still serves: " + (Fathom.global() == fathom) + " " + fathom.model("fraud").version());
     while (System.in.read() >= 0) {
