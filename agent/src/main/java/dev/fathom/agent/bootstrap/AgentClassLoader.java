@@ -33,7 +33,7 @@ import java.util.zip.ZipEntry;
  * <p>Multi-release entries ({@code inst/META-INF/versions/N/}) are honoured for the running Java
  * version. Thread-safe (parallel capable).
  */
-public final class AgentClassLoader extends ClassLoader {
+public final class AgentClassLoader extends ClassLoader implements java.io.Closeable {
   static {
     registerAsParallelCapable();
   }
@@ -268,6 +268,16 @@ public final class AgentClassLoader extends ClassLoader {
       }
     }
     return best;
+  }
+
+  /** Closes the jar files; classes already defined keep working, new ones cannot be loaded. */
+  @Override
+  public void close() throws IOException {
+    jar.close();
+    OrtLocator.Location location = ort;
+    if (location != null && location.jar() != null) {
+      location.jar().close();
+    }
   }
 
   @Override

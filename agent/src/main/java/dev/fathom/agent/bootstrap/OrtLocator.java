@@ -73,7 +73,7 @@ public final class OrtLocator {
   private static Location inJar(File file) {
     try (ZipFile zip = new ZipFile(file)) {
       if (zip.getEntry(MARKER) != null) {
-        return open(file, "");
+        return open(file, file.getName(), "");
       }
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
@@ -89,7 +89,7 @@ public final class OrtLocator {
           } catch (IOException e) {
             return new Location(null, null, null, "the bundled ONNX Runtime", "cannot extract " + name + " from " + file + ": " + AgentLog.reason(e));
           }
-          Location nested = open(extracted.toFile(), " in " + file);
+          Location nested = open(extracted.toFile(), name.substring("BOOT-INF/lib/".length()), " in " + file);
           if (nested.jar() != null && nested.jar().getEntry(MARKER) != null) {
             return nested;
           }
@@ -101,11 +101,11 @@ public final class OrtLocator {
     }
   }
 
-  private static Location open(File file, String where) {
+  private static Location open(File file, String displayName, String where) {
     try {
       JarFile jar = new JarFile(file, false);
       String version = version(jar);
-      String description = "the application's ONNX Runtime " + (version == null ? "(version unknown)" : version) + " (" + file.getName() + where + ")";
+      String description = "the application's ONNX Runtime " + (version == null ? "(version unknown)" : version) + " (" + displayName + where + ")";
       return new Location(jar, file.toURI().toURL(), version, description, null);
     } catch (IOException e) {
       return new Location(null, null, null, "the bundled ONNX Runtime", "cannot open " + file + where + ": " + AgentLog.reason(e));
