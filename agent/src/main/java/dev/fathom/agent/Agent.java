@@ -55,7 +55,7 @@ public final class Agent {
     List<String> problems = new ArrayList<>();
     List<MethodTarget> methods = MethodTarget.parse(config.getList(Setting.INSTRUMENT_METHODS), problems);
     problems.forEach(p -> AgentLog.warn("configuration: " + p));
-    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods);
+    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, () -> loader.onnxRuntime().jar());
     this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods);
   }
 
@@ -78,6 +78,7 @@ public final class Agent {
         FathomBridge.installHandler(agent.monitor);
         agent.instrumenter.installGate();
       }
+      AgentLog.debug("premain done in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       Thread thread = new Thread(agent::startSlowParts, "fathom-agent-start");
       thread.setDaemon(true);
       thread.start();
@@ -97,8 +98,10 @@ public final class Agent {
       System.setProperty("dev.fathom.shaded.net.bytebuddy.safe", "true");
       if (instrumenter.active()) {
         instrumenter.activate(attached);
+        AgentLog.debug("instrumentation ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       }
       AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
+      AgentLog.debug("telemetry ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       OpenTelemetry otel = telemetry.openTelemetry();
       startMonitoring(otel);
       String serving = startServing(otel);

@@ -4,13 +4,13 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.fathom.agent.bootstrap.AgentLog;
 import dev.fathom.agent.monitor.MethodTarget;
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
@@ -24,16 +24,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.jar.JarFile;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Installs the agent's instrumentation in two steps, so premain stays fast and no class is missed:
@@ -43,9 +45,9 @@ import net.bytebuddy.utility.JavaModule;
  *       names only. A class it cares about ({@code ai.onnxruntime.OrtSession}, the classes of {@code
  *       instrument.methods}) that loads before Byte Buddy is ready waits for it (at most {@link
  *       #GATE_TIMEOUT_SECONDS}); every other class passes at the cost of a set lookup.
- *   <li>{@link #activate()} (the agent's start-up thread): builds Byte Buddy's transformer with
- *       narrow matchers, opens the gate, and retransforms the classes already loaded (after a
- *       dynamic attach).
+ *   <li>{@link #activate} (the agent's start-up thread): builds and warms up the Byte Buddy
+ *       transformer (advice on narrow matchers), opens the gate, and retransforms the classes
+ *       already loaded (after a dynamic attach).
  * </ol>
  *
  * Classes of the agent's own class loader (its ONNX Runtime) are never touched. A method the
@@ -62,9 +64,15 @@ public final class Instrumenter {
   private final Set<String> internalNames = ConcurrentHashMap.newKeySet();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final Gate gate = new Gate();
+  private final Supplier<JarFile> applicationOrtJar;
 
-  public Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader, boolean onnxRuntime, List<MethodTarget> methods) {
+  /**
+   * @param applicationOrtJar the application's ONNX Runtime jar, or null when it has none on its
+   *     class path; its {@code OrtSession} is transformed ahead, off the application's threads
+   */
+  public Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader, boolean onnxRuntime, List<MethodTarget> methods, Supplier<JarFile> applicationOrtJar) {
     this.instrumentation = instrumentation;
+    this.applicationOrtJar = applicationOrtJar;
     this.agentLoader = agentLoader;
     this.onnxRuntime = onnxRuntime;
     this.methods = List.copyOf(methods);
@@ -93,7 +101,10 @@ public final class Instrumenter {
    */
   public void activate(boolean retransformLoaded) {
     try {
-      gate.open(build());
+      long t0 = System.nanoTime();
+      ClassFileTransformer transformer = build();
+      AgentLog.debug("Byte Buddy transformer built in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      gate.open(transformer);
     } catch (RuntimeException | LinkageError e) {
       gate.open(null);
       AgentLog.warn("instrumentation disabled: " + AgentLog.reason(e));
@@ -116,37 +127,100 @@ public final class Instrumenter {
     }
   }
 
+  /**
+   * Byte Buddy's pieces, built and warmed up on the agent's thread: a {@link ByteBuddy} that
+   * decorates classes in place (advice only, no new members, so it also serves retransformation)
+   * and the parsed advice. Deliberately not an {@code AgentBuilder}: its transformer factory
+   * generates a class at start-up, which costs hundreds of milliseconds on a small machine.
+   */
   private ClassFileTransformer build() {
-    AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new ErrorListener())
-            .ignore(none());
-    if (onnxRuntime) {
-      builder = builder.type(named(ORT_SESSION)).transform(this::onnxRuntime);
-    }
+    ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+    Advice run = Advice.to(OrtRunAdvice.class);
+    Advice create = Advice.to(OrtSessionAdvice.class);
+    Map<String, List<MethodTarget>> byClass = new HashMap<>();
+    Map<Integer, Advice> methodAdvice = new HashMap<>();
     for (MethodTarget target : methods) {
-      builder = builder.type(named(target.className())).transform((b, type, loader, module, domain) -> method(b, type, target));
+      byClass.computeIfAbsent(target.className(), k -> new ArrayList<>()).add(target);
+      methodAdvice.put(target.id(), Advice.withCustomMapping().bind(MethodId.class, target.id()).to(MethodAdvice.class));
     }
-    return builder.makeRaw();
+    ClassFileTransformer transformer =
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+            String name = className.replace('/', '.');
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes), loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+            TypeDescription type = pool.describe(name).resolve();
+            DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
+            if (onnxRuntime && name.equals(ORT_SESSION)) {
+              builder = onnxRuntime(builder, type, run, create);
+            }
+            for (MethodTarget target : byClass.getOrDefault(name, List.of())) {
+              builder = method(builder, type, target, methodAdvice.get(target.id()));
+            }
+            return builder.make(pool).getBytes();
+          }
+        };
+    if (!precompute(transformer)) {
+      warmUp(transformer);
+    }
+    return transformer;
   }
 
-  private DynamicType.Builder<?> onnxRuntime(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader, JavaModule module, ProtectionDomain domain) {
+  /**
+   * Transforms the application's {@code OrtSession} from its jar now, so the class loads without
+   * waiting for Byte Buddy when the application gets to it (the gate hands out the result when the
+   * bytes it is given are the same). Returns whether it did.
+   */
+  private boolean precompute(ClassFileTransformer transformer) {
+    if (!onnxRuntime) {
+      return false;
+    }
+    try {
+      JarFile jar = applicationOrtJar.get();
+      java.util.zip.ZipEntry entry = jar == null ? null : jar.getEntry(ORT_SESSION.replace('.', '/') + ".class");
+      if (entry == null) {
+        return false;
+      }
+      byte[] original;
+      try (java.io.InputStream in = jar.getInputStream(entry)) {
+        original = in.readAllBytes();
+      }
+      ClassLoader jarLoader = new java.net.URLClassLoader(new java.net.URL[] {new java.io.File(jar.getName()).toURI().toURL()}, null);
+      byte[] transformed = transformer.transform(null, jarLoader, ORT_SESSION.replace('.', '/'), null, null, original);
+      gate.precomputed(original, transformed);
+      return true;
+    } catch (IOException | IllegalClassFormatException | RuntimeException | LinkageError e) {
+      AgentLog.debug("cannot transform OrtSession ahead: " + AgentLog.reason(e));
+      return false;
+    }
+  }
+
+  /** Runs the whole pipeline once on a class of the agent's own, so the first real class does not pay for loading it. */
+  private static void warmUp(ClassFileTransformer transformer) {
+    String name = WarmUp.class.getName().replace('.', '/');
+    try (java.io.InputStream in = WarmUp.class.getClassLoader().getResourceAsStream(name + ".class")) {
+      if (in != null) {
+        transformer.transform(WarmUp.class.getModule(), WarmUp.class.getClassLoader(), name, null, null, in.readAllBytes());
+      }
+    } catch (IOException | IllegalClassFormatException | RuntimeException e) {
+      AgentLog.debug("instrumentation warm-up failed: " + AgentLog.reason(e));
+    }
+  }
+
+  private DynamicType.Builder<?> onnxRuntime(DynamicType.Builder<?> builder, TypeDescription type, Advice runAdvice, Advice createAdvice) {
     ElementMatcher.Junction<MethodDescription> run = innermostRun(type);
     ElementMatcher.Junction<MethodDescription> create =
         isConstructor().and(takesArguments(4)).and(takesArgument(1, String.class).or(takesArgument(1, byte[].class)).or(takesArgument(1, ByteBuffer.class)));
     if (type.getDeclaredMethods().filter(run).isEmpty()) {
       once("run", "this ONNX Runtime has no OrtSession.run(Map, ...) to instrument; its inference calls are not monitored");
     } else {
-      builder = builder.visit(Advice.to(OrtRunAdvice.class).on(run));
+      builder = builder.visit(runAdvice.on(run));
     }
     if (type.getDeclaredMethods().filter(create).isEmpty()) {
       once("create", "this ONNX Runtime has no OrtSession constructor from a path, bytes or buffer to instrument; sessions are named after their graph");
     } else {
-      builder = builder.visit(Advice.to(OrtSessionAdvice.class).on(create));
+      builder = builder.visit(createAdvice.on(create));
     }
     return builder;
   }
@@ -180,7 +254,7 @@ public final class Instrumenter {
         && m.getParameters().get(0).getType().asErasure().represents(Map.class);
   }
 
-  private DynamicType.Builder<?> method(DynamicType.Builder<?> builder, TypeDescription type, MethodTarget target) {
+  private DynamicType.Builder<?> method(DynamicType.Builder<?> builder, TypeDescription type, MethodTarget target, Advice advice) {
     ElementMatcher.Junction<MethodDescription> matcher = named(target.methodName()).and(not(isAbstract())).and(not(isNative()));
     List<MethodDescription> matched = new ArrayList<>();
     for (MethodDescription m : type.getDeclaredMethods().filter(matcher)) {
@@ -198,7 +272,7 @@ public final class Instrumenter {
       }
       target.parameters(names);
     }
-    return builder.visit(Advice.withCustomMapping().bind(MethodId.class, target.id()).to(MethodAdvice.class).on(matcher));
+    return builder.visit(advice.on(matcher));
   }
 
   private void once(String key, String message) {
@@ -210,6 +284,12 @@ public final class Instrumenter {
   /** The premain transformer: names only, waits for Byte Buddy for the few classes that matter. */
   private final class Gate implements ClassFileTransformer {
     private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile byte[][] precomputed;
+
+    void precomputed(byte[] original, byte[] transformed) {
+      precomputed = new byte[][] {original, transformed};
+    }
+
     private volatile ClassFileTransformer delegate;
     private volatile boolean missed;
 
@@ -229,10 +309,14 @@ public final class Instrumenter {
         return null;
       }
       try {
+        long waitStart = System.nanoTime();
         if (!ready.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
           missed = true;
           once("gate", "the instrumentation was not ready within " + GATE_TIMEOUT_SECONDS + " s; " + className.replace('/', '.') + " is instrumented later");
           return null;
+        }
+        if (AgentLog.debugEnabled()) {
+          AgentLog.debug(className.replace('/', '.') + " waited " + (System.nanoTime() - waitStart) / 1_000_000 + " ms for the instrumentation");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -243,20 +327,22 @@ public final class Instrumenter {
       if (d == null) {
         return null;
       }
+      byte[][] ahead = precomputed;
+      if (ahead != null && java.util.Arrays.equals(ahead[0], bytes)) {
+        AgentLog.debug("instrumented " + className.replace('/', '.') + " ahead of time");
+        return ahead[1].clone();
+      }
       try {
-        return d.transform(module, loader, className, redefined, domain, bytes);
+        long transformStart = System.nanoTime();
+        byte[] transformed = d.transform(module, loader, className, redefined, domain, bytes);
+        if (AgentLog.debugEnabled()) {
+          AgentLog.debug("instrumented " + className.replace('/', '.') + " in " + (System.nanoTime() - transformStart) / 1_000_000 + " ms");
+        }
+        return transformed;
       } catch (Throwable t) {
         once("transform:" + className, "cannot instrument " + className.replace('/', '.') + ": " + AgentLog.reason(t));
         return null;
       }
-    }
-  }
-
-  /** Logs each failed transformation once. */
-  private final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      once("error:" + typeName, "cannot instrument " + typeName + ": " + AgentLog.reason(throwable));
     }
   }
 
