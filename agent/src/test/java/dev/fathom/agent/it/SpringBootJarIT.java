@@ -82,13 +82,21 @@ class SpringBootJarIT {
         }
         out.closeEntry();
       }
+      // Boot's launcher finds BOOT-INF/classes/ and BOOT-INF/lib/ by their directory entries
       try (Stream<Path> files = Files.walk(classes)) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry("BOOT-INF/classes/" + classes.relativize(f).toString().replace('\\', '/')));
-          Files.copy(f, out);
+        for (Path f : files.sorted().toList()) {
+          String name = "BOOT-INF/classes/" + classes.relativize(f).toString().replace('\\', '/');
+          if (Files.isDirectory(f)) {
+            out.putNextEntry(new JarEntry(name.endsWith("/") ? name : name + "/"));
+          } else {
+            out.putNextEntry(new JarEntry(name));
+            Files.copy(f, out);
+          }
           out.closeEntry();
         }
       }
+      out.putNextEntry(new JarEntry("BOOT-INF/lib/"));
+      out.closeEntry();
       Path ort = It.lib("runtime", "onnxruntime-");
       stored(out, "BOOT-INF/lib/" + ort.getFileName(), Files.readAllBytes(ort));
     } catch (IOException e) {
