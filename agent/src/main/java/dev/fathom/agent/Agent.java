@@ -131,7 +131,7 @@ public final class Agent {
     ObserverFactory sessions = version -> Observers.compose(telemetry.observer(version), monitoring.observer(version));
     // Method calls are sampled before the monitor sees them (the advice builds arguments only then).
     Monitoring methodMonitoring = Monitoring.create(MonitoringOptions.builder().samplingRate(1.0).build(), otel);
-    monitor.start(sessions, telemetry, methodMonitoring, config.getDouble(Setting.SAMPLING_RATE));
+    monitor.start(sessions, telemetry::observer, methodMonitoring::observer, config.getDouble(Setting.SAMPLING_RATE));
   }
 
   /** Starts the agent's Fathom; returns a description for the start-up line. */

@@ -6,8 +6,6 @@ import dev.fathom.internal.inference.CallView;
 import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.internal.inference.ModelSignature;
 import dev.fathom.internal.inference.ObserverFactory;
-import dev.fathom.internal.monitor.Monitoring;
-import dev.fathom.internal.telemetry.Telemetry;
 import dev.fathom.Tensor;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,17 +47,18 @@ public final class CallMonitor implements CallHandler {
 
   /**
    * Starts recording, once telemetry is up: sessions through {@code sessionObservers}; methods are
-   * timed through {@code telemetry} and their sampled calls (a {@code samplingRate} fraction)
-   * handed to {@code methodMonitoring}, which should take every call it is given.
+   * timed through {@code methodTiming} (telemetry) and their sampled calls (a {@code samplingRate}
+   * fraction) handed to {@code methodSamples} (monitoring), which should take every call it is
+   * given.
    */
-  public void start(ObserverFactory sessionObservers, Telemetry telemetry, Monitoring methodMonitoring, double samplingRate) {
+  public void start(ObserverFactory sessionObservers, ObserverFactory methodTiming, ObserverFactory methodSamples, double samplingRate) {
     resolver.observers(sessionObservers);
     MethodBinding[] bound = new MethodBinding[methods.size()];
     for (MethodTarget target : methods) {
       try {
         ModelResolver.MethodModel model = resolver.methodModel(target.model(), target.derivedModelName());
         ObserverFactory.VersionInfo info = new ObserverFactory.VersionInfo(model.manifest(), new ModelSignature(model.manifest()), model.directory());
-        bound[target.id()] = new MethodBinding(target, info.signature(), telemetry.observer(info), methodMonitoring.observer(info), samplingRate);
+        bound[target.id()] = new MethodBinding(target, info.signature(), methodTiming.create(info), methodSamples.create(info), samplingRate);
         AgentLog.info("monitoring " + target.className() + "#" + target.methodName() + " as model " + model.manifest().name() + " (" + model.source() + ")");
       } catch (RuntimeException e) {
         AgentLog.warn("cannot monitor " + target.className() + "#" + target.methodName() + ": " + AgentLog.reason(e));
