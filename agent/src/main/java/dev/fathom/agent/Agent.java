@@ -103,10 +103,15 @@ public final class Agent {
       AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
       AgentLog.debug("telemetry ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       OpenTelemetry otel = telemetry.openTelemetry();
-      startMonitoring(otel);
+      try {
+        startMonitoring(otel);
+      } finally {
+        instrumenter.methodsRecording();
+      }
       String serving = startServing(otel);
       AgentLog.info("started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms: " + serving + "; " + describeMonitoring() + telemetry.describe());
     } catch (Throwable t) {
+      instrumenter.methodsRecording();
       service.disable("the agent failed to start: " + AgentLog.reason(t));
       AgentLog.warn("agent partly disabled: " + AgentLog.reason(t));
     }

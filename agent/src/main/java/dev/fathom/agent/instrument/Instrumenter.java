@@ -65,6 +65,8 @@ public final class Instrumenter {
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final Gate gate = new Gate();
   private final Supplier<JarFile> applicationOrtJar;
+  private final Set<String> methodClasses = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch methodsRecording = new CountDownLatch(1);
 
   /**
    * @param applicationOrtJar the application's ONNX Runtime jar, or null when it has none on its
@@ -81,6 +83,7 @@ public final class Instrumenter {
     }
     for (MethodTarget m : methods) {
       internalNames.add(m.className().replace('.', '/'));
+      methodClasses.add(m.className().replace('.', '/'));
     }
   }
 
@@ -111,6 +114,17 @@ public final class Instrumenter {
       return;
     }
     if (retransformLoaded || gate.missed()) {
+      retransformLoaded();
+    }
+  }
+
+  /**
+   * The monitored methods' observers are in place: their classes may load now. They wait for this
+   * too (within the gate's time limit), so that no call of a monitored method goes unrecorded.
+   */
+  public void methodsRecording() {
+    methodsRecording.countDown();
+    if (gate.missed() && gate.delegate != null) {
       retransformLoaded();
     }
   }
@@ -310,7 +324,11 @@ public final class Instrumenter {
       }
       try {
         long waitStart = System.nanoTime();
-        if (!ready.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        boolean open = ready.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (open && methodClasses.contains(className)) {
+          open = methodsRecording.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        if (!open) {
           missed = true;
           once("gate", "the instrumentation was not ready within " + GATE_TIMEOUT_SECONDS + " s; " + className.replace('/', '.') + " is instrumented later");
           return null;
