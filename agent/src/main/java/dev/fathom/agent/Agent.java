@@ -55,15 +55,17 @@ public final class Agent {
     List<String> problems = new ArrayList<>();
     List<MethodTarget> methods = MethodTarget.parse(config.getList(Setting.INSTRUMENT_METHODS), problems);
     problems.forEach(p -> AgentLog.warn("configuration: " + p));
-    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, () -> loader.onnxRuntime().jar());
+    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, new ApplicationOrtJar(loader));
     this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods);
   }
 
   /** Called by the bootstrap; never throws. */
   public static void start(String arguments, Instrumentation instrumentation, boolean attached, AgentClassLoader loader, long startNanos) {
     try {
+      long entered = System.nanoTime();
       FathomConfig config = FathomConfig.load(arguments, System.getProperties(), System.getenv());
       AgentLog.debug(config.getBoolean(Setting.DEBUG));
+      AgentLog.debug("class loader ready after " + TimeUnit.NANOSECONDS.toMillis(entered - startNanos) + " ms, configuration after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       for (String problem : config.problems()) {
         AgentLog.warn("configuration: " + problem);
       }
@@ -79,11 +81,41 @@ public final class Agent {
         agent.instrumenter.installGate();
       }
       AgentLog.debug("premain done in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
-      Thread thread = new Thread(agent::startSlowParts, "fathom-agent-start");
+      Thread thread = new Thread(new SlowParts(agent), "fathom-agent-start");
       thread.setDaemon(true);
       thread.start();
     } catch (Throwable t) {
       AgentLog.warn("agent disabled: it could not start: " + AgentLog.reason(t));
+    }
+  }
+
+  // Named classes instead of lambdas on the premain path: each lambda's first use spins a class.
+
+  /** Starts the slow parts on the agent's thread. */
+  private static final class SlowParts implements Runnable {
+    private final Agent agent;
+
+    SlowParts(Agent agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public void run() {
+      agent.startSlowParts();
+    }
+  }
+
+  /** The application's ONNX Runtime jar, located on first use. */
+  private static final class ApplicationOrtJar implements java.util.function.Supplier<java.util.jar.JarFile> {
+    private final AgentClassLoader loader;
+
+    ApplicationOrtJar(AgentClassLoader loader) {
+      this.loader = loader;
+    }
+
+    @Override
+    public java.util.jar.JarFile get() {
+      return loader.onnxRuntime().jar();
     }
   }
 

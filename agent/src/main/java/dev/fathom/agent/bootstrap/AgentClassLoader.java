@@ -11,9 +11,7 @@ import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
@@ -47,8 +45,8 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
   private final JarFile jar;
   private final URL jarUrl;
   private final ProtectionDomain domain;
-  /** Path (without {@code inst/}) to the best multi-release entry for this Java version. */
-  private final Map<String, String> versioned;
+  /** Multi-release versions in the jar that apply here, newest first. */
+  private final int[] versions;
   private final String title;
   private final String version;
   private final Object ortLock = new Object();
@@ -65,7 +63,7 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
     this.jar = new JarFile(agentJar, false);
     this.jarUrl = agentJar.toURI().toURL();
     this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
-    this.versioned = versionedEntries(jar);
+    this.versions = versions(jar);
     java.util.jar.Manifest manifest = jar.getManifest();
     this.title = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Title");
     this.version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
@@ -223,8 +221,13 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
 
   /** The entry under {@code inst/} for a path, preferring this Java version's multi-release copy. */
   private String instEntry(String path) {
-    String best = versioned.get(path);
-    return best != null ? best : INST + path;
+    for (int v : versions) {
+      String candidate = VERSIONS + v + "/" + path;
+      if (jar.getEntry(candidate) != null) {
+        return candidate;
+      }
+    }
+    return INST + path;
   }
 
   private static URL entryUrl(URL jar, String entry) throws MalformedURLException {
@@ -241,33 +244,21 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
     }
   }
 
-  private static Map<String, String> versionedEntries(JarFile jar) {
+  /**
+   * The multi-release versions present, newest first, that apply to this Java version: found by
+   * probing the version directories (the repackaging writes directory entries) rather than by
+   * scanning every entry, which would cost premain milliseconds.
+   */
+  private static int[] versions(JarFile jar) {
     int feature = Runtime.version().feature();
-    Map<String, String> best = new HashMap<>();
-    Map<String, Integer> bestVersion = new HashMap<>();
-    for (Enumeration<? extends ZipEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-      String name = entries.nextElement().getName();
-      if (!name.startsWith(VERSIONS) || name.endsWith("/")) {
-        continue;
-      }
-      int slash = name.indexOf('/', VERSIONS.length());
-      if (slash < 0) {
-        continue;
-      }
-      int version;
-      try {
-        version = Integer.parseInt(name.substring(VERSIONS.length(), slash));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      String path = name.substring(slash + 1);
-      Integer previous = bestVersion.get(path);
-      if (version <= feature && (previous == null || previous < version)) {
-        bestVersion.put(path, version);
-        best.put(path, name);
+    int[] found = new int[Math.max(0, feature - 8)];
+    int n = 0;
+    for (int v = feature; v >= 9; v--) {
+      if (jar.getEntry(VERSIONS + v + "/") != null) {
+        found[n++] = v;
       }
     }
-    return best;
+    return java.util.Arrays.copyOf(found, n);
   }
 
   /** Closes the jar files; classes already defined keep working, new ones cannot be loaded. */

@@ -36,7 +36,7 @@ public final class CallMonitor implements CallHandler {
 
   private final SessionTable sessions = new SessionTable();
   private final ModelResolver resolver;
-  private final ThreadLocal<OrtCallView> views = ThreadLocal.withInitial(OrtCallView::new);
+  private final ThreadLocal<OrtCallView> views = new Views();
   private final List<MethodTarget> methods;
   private volatile MethodBinding[] bindings = new MethodBinding[0];
 
@@ -179,6 +179,14 @@ public final class CallMonitor implements CallHandler {
 
   public void close() {
     resolver.close();
+  }
+
+  /** One reusable view per thread (a subclass, not a lambda: this is built at premain). */
+  private static final class Views extends ThreadLocal<OrtCallView> {
+    @Override
+    protected OrtCallView initialValue() {
+      return new OrtCallView();
+    }
   }
 
   /** A monitored method with its observers. */

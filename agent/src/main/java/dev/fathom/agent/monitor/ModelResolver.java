@@ -40,14 +40,10 @@ final class ModelResolver {
   private static final long INDEX_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Path registry;
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fathom-agent-resolver");
-        t.setDaemon(true);
-        return t;
-      });
+  private final Object executorLock = new Object();
+  private ExecutorService executor;
   private final CountDownLatch observersReady = new CountDownLatch(1);
-  private volatile ObserverFactory observers = ObserverFactory.NOOP;
+  private volatile ObserverFactory observers;
   /** sha256 (or name for sources without one) to identity; resolver thread only. */
   private final Map<String, ModelIdentity> identities = new HashMap<>();
   private final Map<String, String> namesTaken = new HashMap<>();
@@ -57,6 +53,21 @@ final class ModelResolver {
 
   ModelResolver(Path registry) {
     this.registry = registry;
+  }
+
+  /** The resolver thread, started on first use (not at premain). */
+  private ExecutorService executor() {
+    synchronized (executorLock) {
+      if (executor == null) {
+        executor =
+            Executors.newSingleThreadExecutor(r -> {
+              Thread t = new Thread(r, "fathom-agent-resolver");
+              t.setDaemon(true);
+              return t;
+            });
+      }
+      return executor;
+    }
   }
 
   /** Installs the factory of observers (telemetry and monitoring); identities wait for it. */
@@ -75,22 +86,22 @@ final class ModelResolver {
   Pending hashing(Object source) {
     if (source instanceof String) {
       Path file = Path.of((String) source);
-      return new Pending(file.getFileName() == null ? null : file.getFileName().toString(), CompletableFuture.supplyAsync(() -> digest(file), executor));
+      return new Pending(file.getFileName() == null ? null : file.getFileName().toString(), CompletableFuture.supplyAsync(() -> digest(file), executor()));
     }
     if (source instanceof byte[]) {
       byte[] bytes = (byte[]) source;
-      return new Pending(null, CompletableFuture.supplyAsync(() -> new Digest(Hashing.sha256(bytes), bytes.length), executor));
+      return new Pending(null, CompletableFuture.supplyAsync(() -> new Digest(Hashing.sha256(bytes), bytes.length), executor()));
     }
     if (source instanceof ByteBuffer) {
       ByteBuffer view = ((ByteBuffer) source).duplicate();
-      return new Pending(null, CompletableFuture.supplyAsync(() -> digest(view), executor));
+      return new Pending(null, CompletableFuture.supplyAsync(() -> digest(view), executor()));
     }
     return new Pending(null, CompletableFuture.completedFuture(null));
   }
 
   /** Resolves a session's model in the background and sets it on {@code state}. */
   void resolve(SessionState state, Object session, Pending pending) {
-    executor.execute(() -> {
+    executor().execute(() -> {
       try {
         if (!observersReady.await(60, TimeUnit.SECONDS)) {
           AgentLog.warn("telemetry did not start in time; calls of an ONNX Runtime session are not monitored");
@@ -272,6 +283,10 @@ final class ModelResolver {
   }
 
   void close() {
-    executor.shutdownNow();
+    synchronized (executorLock) {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+    }
   }
 }
