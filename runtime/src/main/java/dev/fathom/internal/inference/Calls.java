@@ -127,7 +127,7 @@ public final class Calls {
 
   private static CallResult generic(LoadedVersion v, InferenceObserver observer, Map<String, Tensor> inputs, int rows) {
     long firstId = rows == 1 ? PredictionIds.next() : PredictionIds.reserve(Math.max(1, rows));
-    CallView pending = new PendingCall(v.signature(), inputs, rows, firstId);
+    CallView pending = GenericCall.pending(v.signature(), inputs, rows, firstId);
     checkInput(observer, pending);
     long token = start(observer);
     GenericCall call;
@@ -227,63 +227,6 @@ public final class Calls {
       observer.failed(token, errorType);
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "observer failed", e);
-    }
-  }
-
-  /** The view of a call before it runs: inputs only. */
-  private static final class PendingCall implements CallView {
-    private final ModelSignature signature;
-    private final Map<String, Tensor> inputs;
-    private final int rows;
-    private final long firstId;
-    private final Tensor tabular;
-
-    PendingCall(ModelSignature signature, Map<String, Tensor> inputs, int rows, long firstId) {
-      this.signature = signature;
-      this.inputs = inputs;
-      this.rows = rows;
-      this.firstId = firstId;
-      this.tabular = signature.features() == null ? null : inputs.get(signature.features().inputName());
-    }
-
-    @Override
-    public ModelSignature signature() {
-      return signature;
-    }
-
-    @Override
-    public int rows() {
-      return rows;
-    }
-
-    @Override
-    public long firstPredictionId() {
-      return firstId;
-    }
-
-    @Override
-    public double column(int row, int column) {
-      return tabular == null ? Double.NaN : tabular.getDouble(row * signature.features().columns() + column);
-    }
-
-    @Override
-    public int outputWidth(int output) {
-      return 0;
-    }
-
-    @Override
-    public double outputValue(int output, int row, int index) {
-      return Double.NaN;
-    }
-
-    @Override
-    public Tensor input(int index) {
-      return inputs.get(signature.inputNames().get(index));
-    }
-
-    @Override
-    public Tensor output(int index) {
-      throw new IllegalStateException("the call has not run yet");
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * The general call path: any inputs of any element type and rank. Inputs are copied into new ONNX
  * Runtime tensors, outputs are copied out into {@link Tensor}s, and every native value is closed
  * before {@link #run} returns. The result doubles as the {@link CallView} for observers. Immutable
- * once built.
+ * once built; before the run (see {@link #pending}) it has no outputs.
  */
 final class GenericCall implements CallView {
   private final ModelSignature signature;
@@ -61,6 +61,11 @@ final class GenericCall implements CallView {
     }
   }
 
+  /** The view of a call before it runs, for the observer's input check: inputs only. */
+  static GenericCall pending(ModelSignature signature, Map<String, Tensor> inputs, int rows, long firstId) {
+    return new GenericCall(signature, inputs, null, rows, firstId);
+  }
+
   Tensor[] outputs() {
     return outputs;
   }
@@ -91,6 +96,9 @@ final class GenericCall implements CallView {
 
   @Override
   public int outputWidth(int output) {
+    if (outputs == null) {
+      return 0;
+    }
     Tensor t = outputs[output];
     if (t.rank() == 0 || rows == 0) {
       return t.size();
@@ -100,6 +108,9 @@ final class GenericCall implements CallView {
 
   @Override
   public double outputValue(int output, int row, int index) {
+    if (outputs == null) {
+      return Double.NaN;
+    }
     Tensor t = outputs[output];
     if (t.type() == ElementType.STRING) {
       return Double.NaN;
@@ -114,6 +125,9 @@ final class GenericCall implements CallView {
 
   @Override
   public Tensor output(int index) {
+    if (outputs == null) {
+      throw new IllegalStateException("the call has not run yet");
+    }
     return outputs[index];
   }
 }
