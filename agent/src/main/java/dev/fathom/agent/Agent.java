@@ -119,11 +119,6 @@ public final class Agent {
     }
   }
 
-  /** The running agent, or null (for tests). */
-  static Agent running() {
-    return running;
-  }
-
   private void startSlowParts() {
     try {
       // Byte Buddy's own copy (relocated) without sun.misc.Unsafe: no deprecation warnings on new JDKs

@@ -363,13 +363,4 @@ public final class Instrumenter {
       }
     }
   }
-
-  /** Names of everything the gate watches, for tests. */
-  Map<String, Boolean> watched() {
-    Map<String, Boolean> out = new HashMap<>();
-    for (String name : internalNames) {
-      out.put(name, true);
-    }
-    return out;
-  }
 }

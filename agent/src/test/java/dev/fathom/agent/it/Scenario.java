@@ -70,7 +70,6 @@ final class Scenario {
   List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.add("-Xshare:auto");
     command.addAll(jvm);
     if (agent) {
       command.add("-javaagent:" + It.agentJar() + (agentSettings.isEmpty() ? "" : "=" + String.join(",", agentSettings)));
