@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * readers iterate an immutable snapshot array.
  */
 final class SeriesRegistry {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SeriesRegistry.class.getName());
   private final int max;
   private final boolean lineage;
   private final Supplier<PercentileWindow> windows;
@@ -30,6 +31,7 @@ final class SeriesRegistry {
   private final Map<String, Series> byKey = new HashMap<>();
   private final Set<String> failedNames = new LinkedHashSet<>();
   private Series overflow;
+  private boolean warned;
   private volatile Series[] snapshot = new Series[0];
 
   /** @param windows makes the percentile window of a new series; returns null when metrics are off */
@@ -123,13 +125,12 @@ final class SeriesRegistry {
     return snapshot;
   }
 
-  /** Loaded versions using a series (the overflow series counts each). */
-  synchronized int refs(Series series) {
-    return series.refs;
-  }
-
   private Series overflow() {
     if (overflow == null) {
+      if (!warned) {
+        warned = true;
+        LOG.warning("Fathom: more than " + max + " model versions are loaded; telemetry reports the rest as model.name=model.version=_other (see TelemetryOptions.maxModelVersions)");
+      }
       Attributes attrs = FathomAttributes.overflow();
       overflow = new Series(FathomAttributes.OTHER, true, attrs, attrs, quantiles, windows.get());
       publish();

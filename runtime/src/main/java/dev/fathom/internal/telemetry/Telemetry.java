@@ -47,7 +47,8 @@ import java.util.logging.Logger;
  *   <li>{@code fathom.inference.errors} (counter, {@code error.type}): failed and rejected calls.
  *   <li>{@code fathom.model.load.duration} (histogram, s): verify, load and warm up.
  *   <li>{@code fathom.model.load.failures} (counter, {@code model.name}, {@code error.type}).
- *   <li>{@code fathom.model.info} (gauge): 1 per loaded version, with its sha256 and lineage.
+ *   <li>{@code fathom.model.info} (gauge): 1 per loaded version, with its sha256 and lineage (1 for
+ *       the overflow series while versions over the cap are loaded).
  * </ul>
  *
  * <p>At most {@code maxModelVersions} (model, version) pairs get their own series; the rest share
@@ -160,7 +161,7 @@ public final class Telemetry implements AutoCloseable {
             .setDescription("Exact inference duration percentiles of successful calls over the last " + options.percentileWindow().toSeconds() + " s.")
             .buildObserver();
     ObservableLongMeasurement info =
-        meter.gaugeBuilder("fathom.model.info").ofLongs().setDescription("1 for each loaded model version (the overflow series counts them).").buildObserver();
+        meter.gaugeBuilder("fathom.model.info").ofLongs().setDescription("1 for each loaded model version (and for the overflow series while it has any).").buildObserver();
     this.callback = meter.batchCallback(() -> observe(percentiles, info), percentiles, info);
   }
 
@@ -248,9 +249,8 @@ public final class Telemetry implements AutoCloseable {
         for (int i = 0; i < seconds.length; i++) {
           percentiles.record(seconds[i], s.quantileAttributes[i]);
         }
-        int refs = s.refs;
-        if (refs > 0) {
-          info.record(s.overflow ? refs : 1, s.infoAttributes);
+        if (s.refs > 0) {
+          info.record(1, s.infoAttributes);
         }
       } catch (RuntimeException e) {
         log.warn("collecting " + s.key + " failed", e);
