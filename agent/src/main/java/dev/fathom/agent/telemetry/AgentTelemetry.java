@@ -87,12 +87,12 @@ public final class AgentTelemetry implements AutoCloseable {
     try {
       return build(config, true);
     } catch (RuntimeException | LinkageError e) {
-      LOG.warning("Fathom: OTLP export disabled, the OpenTelemetry configuration was refused: " + e.getMessage());
+      LOG.warning("Fathom: OTLP export disabled, the OpenTelemetry configuration was refused: " + reason(e));
     }
     try {
       return build(config, false);
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.WARNING, "Fathom: telemetry disabled, the OpenTelemetry SDK could not start: " + e, e);
+      LOG.log(Level.WARNING, "Fathom: telemetry disabled, the OpenTelemetry SDK could not start: " + reason(e), e);
       return disabled();
     }
   }
@@ -204,9 +204,22 @@ public final class AgentTelemetry implements AutoCloseable {
       endpoint.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/metrics");
       return builder.registerMetricReader(server);
     } catch (RuntimeException e) {
-      LOG.warning("Fathom: Prometheus endpoint disabled: cannot serve on " + host + ":" + port + ": " + e.getMessage());
+      LOG.warning("Fathom: Prometheus endpoint disabled: cannot serve on " + host + ":" + port + ": " + reason(e));
       return builder;
     }
+  }
+
+  /** Every distinct message along the cause chain: the top one is often generic. */
+  static String reason(Throwable error) {
+    StringBuilder sb = new StringBuilder();
+    java.util.Set<Throwable> seen = new java.util.HashSet<>();
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (sb.indexOf(message) < 0) {
+        sb.append(sb.length() == 0 ? "" : ": ").append(message);
+      }
+    }
+    return sb.toString();
   }
 
   private static boolean bool(Map<String, String> config, TelemetrySetting setting) {
