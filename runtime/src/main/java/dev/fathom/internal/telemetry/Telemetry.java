@@ -205,7 +205,7 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
-  /** The listener recording model loads, failures and swaps. */
+  /** The listener recording model loads and failed loads (duration, failures, events). */
   public EngineListener engineListener() {
     return enabled ? new Lifecycle() : EngineListener.NOOP;
   }

@@ -23,18 +23,22 @@ class HotPathAllocationTest {
       InferenceObserver observer = telemetry.observer(TelemetryMetricsTest.version("fraud", 3));
       FakeCall call = new FakeCall(1, 7);
       // Enough calls for C2 to compile the path (escape analysis removes what the interpreter allocates).
-      for (int i = 0; i < 1_000_000; i++) {
+      for (int i = 0; i < 200_000; i++) {
         observer.succeeded(observer.start(), call);
       }
       otel.collect(); // the series exist in the SDK now, as in steady state
       long thread = Thread.currentThread().getId();
-      long before = threads.getThreadAllocatedBytes(thread);
       int calls = 200_000;
-      for (int i = 0; i < calls; i++) {
-        observer.succeeded(observer.start(), call);
+      long allocated = Long.MAX_VALUE;
+      // The JIT compiles in the background: on a busy machine a round may still run interpreted
+      // code, so take the best of a few rounds. One object per call would be >= 3.2 MB a round.
+      for (int round = 0; round < 10 && allocated >= 16 * 1024; round++) {
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < calls; i++) {
+          observer.succeeded(observer.start(), call);
+        }
+        allocated = threads.getThreadAllocatedBytes(thread) - before;
       }
-      long allocated = threads.getThreadAllocatedBytes(thread) - before;
-      // A single object per call would be >= 16 bytes * 200k = 3.2 MB; allow a blip.
       assertThat(allocated).as("bytes allocated by %d calls", calls).isLessThan(16 * 1024);
       telemetry.close();
     }
