@@ -133,6 +133,12 @@ class AgentTelemetryExportTest {
       assertThat(loaded).hasSize(1);
       assertThat(attributes(loaded.get(0).getAttributesList())).containsEntry("model.name", "mlp").containsEntry("model.version", "1");
       assertThat(loaded.get(0).getBody().getStringValue()).startsWith("mlp@1 loaded in ");
+
+      // Shutting down while the receiver is up exports the last data cleanly.
+      fathom.close();
+      int before = receiver.metrics.size();
+      assertThat(agent.shutdown(FLUSH)).isTrue();
+      assertThat(receiver.metrics.size()).isGreaterThan(before);
     }
   }
 
