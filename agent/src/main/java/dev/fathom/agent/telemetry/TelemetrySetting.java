@@ -56,13 +56,4 @@ public enum TelemetrySetting {
     }
     return value == null || value.isEmpty() ? defaultValue : value;
   }
-
-  /** Whether the configuration sets this key explicitly. */
-  boolean isSet(Map<String, String> config) {
-    String value = config.get(key);
-    if (value == null) {
-      value = config.get("fathom." + key);
-    }
-    return value != null && !value.trim().isEmpty();
-  }
 }
