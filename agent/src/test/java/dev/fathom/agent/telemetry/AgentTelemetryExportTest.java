@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fathom.Fathom;
+import dev.fathom.Features;
 import dev.fathom.InferenceOptions;
 import dev.fathom.InputShapeException;
 import dev.fathom.Model;
@@ -19,6 +20,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -116,7 +118,7 @@ class AgentTelemetryExportTest {
       assertThat(errors.getAsInt()).isEqualTo(1);
       assertThat(attributes(errors.getAttributesList())).containsEntry("error.type", "invalid_input");
       assertThat(receiver.metrics("fathom.model.load.duration")).isNotEmpty();
-      assertThat(receiver.metrics("fathom.inference.batch.size")).isNotEmpty();
+      assertThat(last(receiver.metrics("fathom.inference.rows")).getSum().getDataPoints(0).getAsInt()).isEqualTo(21);
       // Nothing dropped: the drop counter is exported at zero.
       NumberDataPoint dropped =
           last(receiver.metrics("fathom.telemetry.dropped")).getSum().getDataPointsList().stream().filter(p -> attributes(p.getAttributesList()).get("signal").equals("metrics")).findFirst().orElseThrow();
@@ -152,14 +154,23 @@ class AgentTelemetryExportTest {
     for (int i = 0; i < 12; i++) {
       model.predict(row(0.1f));
     }
+    List<Features> batch = new ArrayList<>();
+    for (int r = 0; r < 5; r++) {
+      Features.Builder f = Features.builder();
+      for (int c = 0; c < 16; c++) {
+        f.put("f" + c, 0.1 * c);
+      }
+      batch.add(f.build());
+    }
+    model.predictBatch(batch);
     assertThatThrownBy(() -> model.predict(new float[1])).isInstanceOf(InputShapeException.class);
 
     List<Prometheus.Sample> samples = Prometheus.parse(Prometheus.scrape(agent.prometheusEndpoint()));
     Map<String, String> mlp = Map.of("model_name", "mlp", "model_version", "1");
-    assertThat(Prometheus.find(samples, "fathom_inference_duration_seconds_count", mlp)).singleElement().extracting(Prometheus.Sample::value).isEqualTo(12.0);
+    assertThat(Prometheus.find(samples, "fathom_inference_duration_seconds_count", mlp)).singleElement().extracting(Prometheus.Sample::value).isEqualTo(13.0);
     List<Prometheus.Sample> buckets = Prometheus.find(samples, "fathom_inference_duration_seconds_bucket", mlp);
     assertThat(buckets).hasSize(23); // 22 boundaries and +Inf
-    assertThat(Prometheus.find(samples, "fathom_inference_duration_seconds_bucket", Map.of("model_name", "mlp", "le", "+Inf")).get(0).value()).isEqualTo(12.0);
+    assertThat(Prometheus.find(samples, "fathom_inference_duration_seconds_bucket", Map.of("model_name", "mlp", "le", "+Inf")).get(0).value()).isEqualTo(13.0);
     assertThat(Prometheus.find(samples, "fathom_inference_duration_seconds_sum", mlp)).hasSize(1);
     for (String q : new String[] {"0.5", "0.9", "0.99", "0.999"}) {
       Map<String, String> labels = new HashMap<>(mlp);
@@ -168,7 +179,9 @@ class AgentTelemetryExportTest {
     }
     assertThat(Prometheus.find(samples, "fathom_model_info", mlp)).singleElement().extracting(Prometheus.Sample::value).isEqualTo(1.0);
     assertThat(Prometheus.find(samples, "fathom_inference_errors_total", Map.of("model_name", "mlp", "error_type", "invalid_input"))).singleElement().extracting(Prometheus.Sample::value).isEqualTo(1.0);
-    assertThat(Prometheus.find(samples, "fathom_inference_batch_size_bucket", mlp)).isNotEmpty();
+    assertThat(Prometheus.find(samples, "fathom_inference_rows_total", mlp)).singleElement().extracting(Prometheus.Sample::value).isEqualTo(17.0);
+    assertThat(Prometheus.find(samples, "fathom_inference_batch_size_bucket", Map.of("model_name", "mlp", "le", "8.0"))).singleElement().extracting(Prometheus.Sample::value).isEqualTo(1.0);
+    assertThat(Prometheus.find(samples, "fathom_inference_batch_size_bucket", Map.of("model_name", "mlp", "le", "4.0"))).singleElement().extracting(Prometheus.Sample::value).isEqualTo(0.0);
     assertThat(Prometheus.find(samples, "fathom_model_load_duration_seconds_count", mlp)).singleElement().extracting(Prometheus.Sample::value).isEqualTo(1.0);
   }
 

@@ -25,6 +25,8 @@ final class Series {
   final Attributes[] quantileAttributes;
   /** Null when metrics are off. */
   final PercentileWindow window;
+  /** Rows of successful calls, for {@code fathom.inference.rows}. */
+  final java.util.concurrent.atomic.LongAdder rows = new java.util.concurrent.atomic.LongAdder();
 
   private volatile ErrorAttributes[] errors = new ErrorAttributes[0];
   /** Loaded versions using this series; guarded by the registry. */

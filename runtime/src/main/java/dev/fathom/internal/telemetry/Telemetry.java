@@ -43,7 +43,10 @@ import java.util.logging.Logger;
  *       {@code error.type}. Explicit buckets from 1 µs to 10 s, so backends can merge instances.
  *   <li>{@code fathom.inference.duration.percentile} (gauge, s, {@code quantile}): exact
  *       percentiles of successful calls over a sliding window, see {@link TelemetryOptions}.
- *   <li>{@code fathom.inference.batch.size} (histogram, rows per call).
+ *   <li>{@code fathom.inference.rows} (counter): rows of successful calls.
+ *   <li>{@code fathom.inference.batch.size} (histogram): rows per multi-row call. Single-row calls
+ *       are left out to spare the hot path an SDK record: they are the duration count minus this
+ *       count.
  *   <li>{@code fathom.inference.errors} (counter, {@code error.type}): failed and rejected calls.
  *   <li>{@code fathom.model.load.duration} (histogram, s): verify, load and warm up.
  *   <li>{@code fathom.model.load.failures} (counter, {@code model.name}, {@code error.type}).
@@ -141,8 +144,8 @@ public final class Telemetry implements AutoCloseable {
             .histogramBuilder("fathom.inference.batch.size")
             .ofLongs()
             .setUnit("{row}")
-            .setDescription("Rows per successful inference call.")
-            .setExplicitBucketBoundariesAdvice(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 1024L, 4096L))
+            .setDescription("Rows per successful multi-row inference call (single-row calls are not recorded).")
+            .setExplicitBucketBoundariesAdvice(List.of(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 1024L, 4096L))
             .build();
     this.errors = meter.counterBuilder("fathom.inference.errors").setUnit("{error}").setDescription("Failed or rejected inference calls, by error.type.").build();
     this.loadDuration =
@@ -162,7 +165,8 @@ public final class Telemetry implements AutoCloseable {
             .buildObserver();
     ObservableLongMeasurement info =
         meter.gaugeBuilder("fathom.model.info").ofLongs().setDescription("1 for each loaded model version (and for the overflow series while it has any).").buildObserver();
-    this.callback = meter.batchCallback(() -> observe(percentiles, info), percentiles, info);
+    ObservableLongMeasurement rows = meter.counterBuilder("fathom.inference.rows").setUnit("{row}").setDescription("Rows of successful inference calls.").buildObserver();
+    this.callback = meter.batchCallback(() -> observe(percentiles, info, rows), percentiles, info, rows);
   }
 
   /** Telemetry through {@code openTelemetry} as {@code options} say; never throws. */
@@ -241,7 +245,7 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
-  private void observe(ObservableDoubleMeasurement percentiles, ObservableLongMeasurement info) {
+  private void observe(ObservableDoubleMeasurement percentiles, ObservableLongMeasurement info, ObservableLongMeasurement rows) {
     for (Series s : registry.all()) {
       try {
         PercentileWindow.Snapshot snapshot = s.window.collect();
@@ -252,6 +256,7 @@ public final class Telemetry implements AutoCloseable {
         if (s.refs > 0) {
           info.record(1, s.infoAttributes);
         }
+        rows.record(s.rows.sum(), s.attributes);
       } catch (RuntimeException e) {
         log.warn("collecting " + s.key + " failed", e);
       }

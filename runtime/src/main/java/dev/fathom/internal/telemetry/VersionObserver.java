@@ -13,13 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records the calls of one loaded version: latency into the percentile window and the {@code
- * fathom.inference.duration} histogram, rows into {@code fathom.inference.batch.size}, failures
- * into {@code fathom.inference.errors}, and a {@code fathom.predict} span when the span mode asks
- * for one.
+ * fathom.inference.duration} histogram, rows into {@code fathom.inference.rows} (and {@code
+ * fathom.inference.batch.size} for multi-row calls), failures into {@code fathom.inference.errors},
+ * and a {@code fathom.predict} span when the span mode asks for one.
  *
- * <p>The hot path ({@link #start}, {@link #succeeded} without a span) reads the clock twice, records
- * into a wait-free HdrHistogram recorder and two OpenTelemetry histograms with attributes built at
- * load, and checks the current context for a parent span: no allocation, no lock of its own. The
+ * <p>The hot path ({@link #start}, {@link #succeeded} of a single-row call without a span) reads
+ * the clock twice, records into a wait-free HdrHistogram recorder and one OpenTelemetry histogram
+ * with attributes built at load, adds to a {@link java.util.concurrent.atomic.LongAdder}, and checks
+ * the current context for a parent span: no allocation, no lock of its own. The
  * span, when there is one, is created after the call with the call's own start time, so nothing is
  * held between {@link #start} and {@link #succeeded}. Thread-safe; never throws.
  */
@@ -51,16 +52,23 @@ final class VersionObserver implements InferenceObserver {
     try {
       long end = telemetry.ticker.nanoTime();
       long nanos = token == 0L ? -1L : Math.max(0L, end - token);
+      // One context lookup serves the histogram (trace-based exemplars) and the parent-span check.
+      Context context = Context.current();
       if (metrics) {
-        int rows = call.rows();
         if (nanos >= 0) {
           window.record(nanos);
-          telemetry.duration.record(nanos / 1e9, attributes);
+          telemetry.duration.record(nanos / 1e9, attributes, context);
         }
-        telemetry.batchSize.record(rows, attributes);
+        int rows = call.rows();
+        series.rows.add(rows);
+        if (rows != 1) {
+          // Single-row calls, the common case, are left out: they are the duration count minus this
+          // histogram's count, and skipping them saves an SDK record on the hot path.
+          telemetry.batchSize.record(rows, attributes, context);
+        }
       }
       if (spanMode != SpanMode.NEVER) {
-        span(nanos, call, null);
+        span(context, nanos, call, null);
       }
     } catch (RuntimeException | LinkageError e) {
       telemetry.log.warn("recording a call of " + series.key + " failed", e);
@@ -72,15 +80,16 @@ final class VersionObserver implements InferenceObserver {
     try {
       long nanos = token == 0L ? -1L : Math.max(0L, telemetry.ticker.nanoTime() - token);
       String type = errorType == null ? "unknown" : errorType;
+      Context context = Context.current();
       if (metrics) {
         Attributes errorAttributes = series.errorAttributes(type);
-        telemetry.errors.add(1, errorAttributes);
+        telemetry.errors.add(1, errorAttributes, context);
         if (nanos >= 0) {
-          telemetry.duration.record(nanos / 1e9, errorAttributes);
+          telemetry.duration.record(nanos / 1e9, errorAttributes, context);
         }
       }
       if (spanMode != SpanMode.NEVER) {
-        span(nanos, null, type);
+        span(context, nanos, null, type);
       }
     } catch (RuntimeException | LinkageError e) {
       telemetry.log.warn("recording a failed call of " + series.key + " failed", e);
@@ -93,8 +102,7 @@ final class VersionObserver implements InferenceObserver {
    *
    * @param nanos the call's duration, or -1 when it was rejected before it started
    */
-  private void span(long nanos, CallView call, String errorType) {
-    Context context = Context.current();
+  private void span(Context context, long nanos, CallView call, String errorType) {
     if (spanMode == SpanMode.PARENT_ONLY && !Span.fromContext(context).getSpanContext().isValid()) {
       return;
     }

@@ -107,9 +107,10 @@ class FathomTelemetryTest {
     HistogramPointData duration = histogram(metrics, "fathom.inference.duration", attrs);
     assertThat(duration.getCount()).as("calls, warm-up excluded").isEqualTo(10);
     assertThat(duration.getMin()).isPositive();
-    HistogramPointData rows = histogram(metrics, "fathom.inference.batch.size", attrs);
-    assertThat(rows.getCount()).isEqualTo(10);
-    assertThat(rows.getSum()).isEqualTo(12.0);
+    assertThat(longValue(metrics, "fathom.inference.rows", attrs)).isEqualTo(12);
+    HistogramPointData batches = histogram(metrics, "fathom.inference.batch.size", attrs);
+    assertThat(batches.getCount()).isEqualTo(1);
+    assertThat(batches.getSum()).isEqualTo(3.0);
     assertThat(points(metrics, "fathom.inference.duration.percentile")).hasSize(4).allMatch(p -> p.getAttributes().get(FathomAttributes.MODEL_NAME).equals("mlp"));
     assertThat(longValue(metrics, "fathom.model.info", attrs.toBuilder().put(FathomAttributes.MODEL_SHA256, model.manifest().model().sha256()).build())).isEqualTo(1);
     HistogramPointData load = histogram(metrics, "fathom.model.load.duration", attrs);

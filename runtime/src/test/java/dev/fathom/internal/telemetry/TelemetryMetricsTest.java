@@ -32,6 +32,7 @@ class TelemetryMetricsTest {
   static final String PERCENTILE = "fathom.inference.duration.percentile";
   static final String ERRORS = "fathom.inference.errors";
   static final String BATCH = "fathom.inference.batch.size";
+  static final String ROWS = "fathom.inference.rows";
   static final String INFO = "fathom.model.info";
 
   final OtelHarness otel = new OtelHarness();
@@ -112,9 +113,8 @@ class TelemetryMetricsTest {
     assertThat(h.getCounts().subList(0, 11)).containsExactly(1L, 1L, 3L, 5L, 15L, 25L, 50L, 150L, 250L, 500L, 0L);
     assertThat(h.getCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(1000);
 
-    HistogramPointData rows = histogram(metrics, BATCH, attrs);
-    assertThat(rows.getCount()).isEqualTo(1000);
-    assertThat(rows.getSum()).isEqualTo(1000.0);
+    assertThat(longValue(metrics, ROWS, attrs)).isEqualTo(1000);
+    assertThat(histogram(metrics, BATCH, attrs)).as("single-row calls are not in the batch histogram").isNull();
   }
 
   @Test
@@ -232,17 +232,21 @@ class TelemetryMetricsTest {
   }
 
   @Test
-  void batchSizesAreHistogrammed() {
+  void rowsAreCountedAndMultiRowCallsHistogrammed() {
     InferenceObserver observer = telemetry(TelemetryOptions.defaults()).observer(version("fraud", 3));
     call(observer, 1000, 1);
     call(observer, 1000, 1);
+    call(observer, 1000, 2);
     call(observer, 1000, 3);
     call(observer, 1000, 100);
-    HistogramPointData rows = histogram(otel.collect(), BATCH, model("fraud", "3"));
-    assertThat(rows.getCount()).isEqualTo(4);
-    assertThat(rows.getSum()).isEqualTo(105.0);
-    // boundaries 1, 2, 4, 8, 16, 32, 64, 128, ...
-    assertThat(rows.getCounts().subList(0, 8)).containsExactly(2L, 0L, 1L, 0L, 0L, 0L, 0L, 1L);
+    Map<String, MetricData> metrics = otel.collect();
+    assertThat(longValue(metrics, ROWS, model("fraud", "3"))).isEqualTo(107);
+    HistogramPointData batches = histogram(metrics, BATCH, model("fraud", "3"));
+    assertThat(batches.getCount()).isEqualTo(3);
+    assertThat(batches.getSum()).isEqualTo(105.0);
+    // boundaries 2, 4, 8, 16, 32, 64, 128, ...
+    assertThat(batches.getCounts().subList(0, 7)).containsExactly(1L, 1L, 0L, 0L, 0L, 0L, 1L);
+    assertThat(histogram(metrics, DURATION, model("fraud", "3")).getCount()).isEqualTo(5);
   }
 
   @Test
