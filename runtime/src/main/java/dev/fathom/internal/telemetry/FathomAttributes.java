@@ -21,6 +21,16 @@ public final class FathomAttributes {
   public static final AttributeKey<String> FEATURE = AttributeKey.stringKey("feature");
   public static final AttributeKey<String> METHOD = AttributeKey.stringKey("method");
   public static final AttributeKey<String> RULE = AttributeKey.stringKey("rule");
+  /** Why a sample was dropped: {@code rate_limit} or {@code queue_full}. */
+  public static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+  /** A reference bin index of {@code fathom.feature.reference}, and the index before it. */
+  public static final AttributeKey<String> BIN = AttributeKey.stringKey("bin");
+  public static final AttributeKey<String> PREV_BIN = AttributeKey.stringKey("prev_bin");
+  /** Drift severity: {@code warn} or {@code alert}. */
+  public static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
+  /** Event attributes of {@code fathom.drift.detected}: corrected p-value and PSI. */
+  public static final AttributeKey<Double> P_VALUE = AttributeKey.doubleKey("p_value");
+  public static final AttributeKey<Double> PSI = AttributeKey.doubleKey("psi");
   public static final AttributeKey<String> MODEL_SHA256 = AttributeKey.stringKey("model.sha256");
   public static final AttributeKey<String> CODE_COMMIT = AttributeKey.stringKey("model.code.commit");
   public static final AttributeKey<String> DATA_SHA256 = AttributeKey.stringKey("model.data.sha256");

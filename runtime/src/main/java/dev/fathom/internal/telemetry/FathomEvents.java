@@ -18,7 +18,7 @@ import java.util.Objects;
  * sends them over OTLP when an endpoint is configured).
  *
  * <p>For Fathom's own modules: monitoring code creates one with {@link #create(OpenTelemetry)} from
- * the {@link OpenTelemetry} it was given and calls {@link #driftDetected} (or {@link #emit} for a
+ * the {@link OpenTelemetry} it was given and calls {@link #emit} (as monitoring does for {@link #DRIFT_DETECTED}, or for a
  * new kind of event). Attributes never carry raw input values.
  *
  * <p>Thread-safe. No method throws: a failing logger is reported through a throttled JUL warning
@@ -31,9 +31,6 @@ public final class FathomEvents {
 
   public static final AttributeKey<Double> LOAD_DURATION = AttributeKey.doubleKey("fathom.load.duration");
   public static final AttributeKey<Boolean> FROM_OPTIMIZED_CACHE = AttributeKey.booleanKey("fathom.load.optimized_cache");
-  public static final AttributeKey<Double> DRIFT_SCORE = AttributeKey.doubleKey("fathom.drift.score");
-  public static final AttributeKey<Double> DRIFT_THRESHOLD = AttributeKey.doubleKey("fathom.drift.threshold");
-  public static final AttributeKey<Long> DRIFT_SAMPLES = AttributeKey.longKey("fathom.drift.samples");
 
   /** Longest message kept in {@code exception.message}; longer ones are cut. */
   static final int MAX_MESSAGE = 2048;
@@ -91,34 +88,6 @@ public final class FathomEvents {
       emit(MODEL_LOAD_FAILED, Severity.WARN, attrs.build(), truncate(model + "@" + version + " failed to load (" + errorType + "): " + message));
     } catch (RuntimeException e) {
       LOG.warn("cannot emit " + MODEL_LOAD_FAILED, e);
-    }
-  }
-
-  /**
-   * Drift was found on a feature or an output.
-   *
-   * @param feature the feature name, or {@code prediction:<output>} for prediction drift
-   * @param method {@code psi}, {@code ks}, {@code js}, {@code wasserstein} or {@code mean_shift}
-   * @param score the drift score
-   * @param threshold the threshold it crossed
-   * @param samples live samples the score is computed from
-   */
-  public void driftDetected(String model, long version, String feature, String method, double score, double threshold, long samples) {
-    if (logger == null) {
-      return;
-    }
-    try {
-      Attributes attrs =
-          FathomAttributes.model(model, version).toBuilder()
-              .put(FathomAttributes.FEATURE, feature)
-              .put(FathomAttributes.METHOD, method)
-              .put(DRIFT_SCORE, score)
-              .put(DRIFT_THRESHOLD, threshold)
-              .put(DRIFT_SAMPLES, samples)
-              .build();
-      emit(DRIFT_DETECTED, Severity.WARN, attrs, "drift on " + feature + " of " + model + "@" + version + ": " + method + " " + score + " > " + threshold);
-    } catch (RuntimeException e) {
-      LOG.warn("cannot emit " + DRIFT_DETECTED, e);
     }
   }
 

@@ -18,7 +18,7 @@
  *   <li>emit events through {@link dev.fathom.internal.telemetry.FathomEvents}, for example:
  *       <pre>{@code
  * FathomEvents events = FathomEvents.create(openTelemetry);
- * events.driftDetected("fraud", 3, "amount", "psi", 0.31, 0.2, 1000);
+ * events.emit(FathomEvents.DRIFT_DETECTED, Severity.WARN, attributes, "drift on amount");
  * }</pre>
  *   <li>never put raw input values into attributes, event bodies or span attributes.
  * </ul>
