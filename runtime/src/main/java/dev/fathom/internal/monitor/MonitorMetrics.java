@@ -2,9 +2,10 @@ package dev.fathom.internal.monitor;
 
 import dev.fathom.monitor.ColumnProfile;
 import io.opentelemetry.api.OpenTelemetry;
+import dev.fathom.internal.telemetry.FathomAttributes;
+import dev.fathom.internal.telemetry.FathomEvents;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -35,18 +36,18 @@ import java.util.logging.Level;
  * Thread-safe; the observable callbacks read the versions' published snapshots.
  */
 final class MonitorMetrics implements AutoCloseable {
-  static final String SCOPE = "dev.fathom";
-  static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("model.name");
-  static final AttributeKey<String> MODEL_VERSION = AttributeKey.stringKey("model.version");
-  static final AttributeKey<String> FEATURE = AttributeKey.stringKey("feature");
-  static final AttributeKey<String> METHOD = AttributeKey.stringKey("method");
-  static final AttributeKey<String> RULE = AttributeKey.stringKey("rule");
-  static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
-  static final AttributeKey<String> BIN = AttributeKey.stringKey("bin");
-  static final AttributeKey<String> PREV_BIN = AttributeKey.stringKey("prev_bin");
-  static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
-  static final AttributeKey<Double> P_VALUE = AttributeKey.doubleKey("p_value");
-  static final AttributeKey<Double> PSI = AttributeKey.doubleKey("psi");
+  static final String SCOPE = FathomAttributes.SCOPE;
+  static final AttributeKey<String> MODEL_NAME = FathomAttributes.MODEL_NAME;
+  static final AttributeKey<String> MODEL_VERSION = FathomAttributes.MODEL_VERSION;
+  static final AttributeKey<String> FEATURE = FathomAttributes.FEATURE;
+  static final AttributeKey<String> METHOD = FathomAttributes.METHOD;
+  static final AttributeKey<String> RULE = FathomAttributes.RULE;
+  static final AttributeKey<String> REASON = FathomAttributes.REASON;
+  static final AttributeKey<String> BIN = FathomAttributes.BIN;
+  static final AttributeKey<String> PREV_BIN = FathomAttributes.PREV_BIN;
+  static final AttributeKey<String> SEVERITY = FathomAttributes.SEVERITY;
+  static final AttributeKey<Double> P_VALUE = FathomAttributes.P_VALUE;
+  static final AttributeKey<Double> PSI = FathomAttributes.PSI;
   /** Bucket boundaries 0, 1, .., 15: bucket {@code le="i"} of a value {@code i} holds bin {@code i} alone. */
   static final List<Long> BUCKETS;
 
@@ -62,12 +63,12 @@ final class MonitorMetrics implements AutoCloseable {
 
   final LongCounter violations;
   final LongHistogram featureValues;
-  final Logger events;
+  final FathomEvents events;
   private final List<AutoCloseable> observers = new ArrayList<>();
 
   MonitorMetrics(OpenTelemetry otel, Supplier<Collection<VersionMonitor>> versions) {
     Meter meter = otel.getMeterProvider().meterBuilder(SCOPE).build();
-    this.events = otel.getLogsBridge().loggerBuilder(SCOPE).build();
+    this.events = FathomEvents.create(otel);
     this.violations = meter.counterBuilder("fathom.validation.violations")
         .setDescription("Schema violations per feature and rule (enforce: every rejected call; observe: sampled rows)")
         .setUnit("{violation}")

@@ -53,7 +53,10 @@ final class OutcomeStore {
       return join(predictionId, pending, outcome);
     }
     if (!recentlySampled(predictionId)) {
-      return false;
+      // The analyzer holds a prediction before it clears the recent mark, so a cleared mark means
+      // a second look finds it held (or it was never sampled).
+      pending = held.asMap().remove(predictionId);
+      return pending != null && join(predictionId, pending, outcome);
     }
     early.put(predictionId, outcome);
     // the analyzer may have held it in between: whoever removes the held entry joins

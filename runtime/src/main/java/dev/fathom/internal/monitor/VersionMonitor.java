@@ -15,7 +15,7 @@ import dev.fathom.monitor.ValidationMode;
 import dev.fathom.registry.LocalRegistry;
 import dev.fathom.registry.TensorSpec;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.nio.file.Files;
@@ -441,19 +441,19 @@ final class VersionMonitor implements InferenceObserver {
   private void emitDetected(FeatureDrift d, DriftReport report) {
     String body = String.format(Locale.ROOT, "%s: %s drift of %s over %d samples (p=%.3g corrected, psi=%.3f%s)", label,
         d.severity().toString().toUpperCase(Locale.ROOT), d.name(), report.samples(), d.adjustedPValue(), d.psi(), evidence(d));
-    LogRecordBuilder record = metrics.events.logRecordBuilder()
-        .setEventName("fathom.drift.detected")
-        .setSeverity(d.severity() == Severity.ALERT ? io.opentelemetry.api.logs.Severity.ERROR : io.opentelemetry.api.logs.Severity.WARN)
-        .setSeverityText(d.severity() == Severity.ALERT ? "ERROR" : "WARN")
-        .setBody(body)
-        .setAllAttributes(base)
-        .setAttribute(MonitorMetrics.FEATURE, d.name())
-        .setAttribute(MonitorMetrics.SEVERITY, d.severity().toString())
-        .setAttribute(MonitorMetrics.P_VALUE, d.adjustedPValue());
+    AttributesBuilder attributes =
+        base.toBuilder()
+            .put(MonitorMetrics.FEATURE, d.name())
+            .put(MonitorMetrics.SEVERITY, d.severity().toString())
+            .put(MonitorMetrics.P_VALUE, d.adjustedPValue());
     if (!Double.isNaN(d.psi())) {
-      record.setAttribute(MonitorMetrics.PSI, d.psi());
+      attributes.put(MonitorMetrics.PSI, d.psi());
     }
-    record.emit();
+    metrics.events.emit(
+        "fathom.drift.detected",
+        d.severity() == Severity.ALERT ? io.opentelemetry.api.logs.Severity.ERROR : io.opentelemetry.api.logs.Severity.WARN,
+        attributes.build(),
+        body);
   }
 
   private static String evidence(FeatureDrift d) {
