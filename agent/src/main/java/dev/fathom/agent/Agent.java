@@ -16,7 +16,6 @@ import dev.fathom.internal.inference.Observers;
 import dev.fathom.internal.monitor.Monitoring;
 import dev.fathom.internal.telemetry.Telemetry;
 import dev.fathom.monitor.MonitoringOptions;
-import dev.fathom.telemetry.TelemetryOptions;
 import io.opentelemetry.api.OpenTelemetry;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -156,8 +155,7 @@ public final class Agent {
     if (!instrumenter.active()) {
       return;
     }
-    TelemetryOptions telemetryOptions = TelemetryOptions.defaults();
-    Telemetry telemetry = Telemetry.create(otel, telemetryOptions);
+    Telemetry telemetry = Telemetry.create(otel, ConfiguredFathom.telemetry(config));
     MonitoringOptions options = ConfiguredFathom.monitoring(config);
     Monitoring monitoring = Monitoring.create(options, otel);
     ObserverFactory sessions = version -> Observers.compose(telemetry.observer(version), monitoring.observer(version));

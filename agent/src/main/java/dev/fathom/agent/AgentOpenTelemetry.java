@@ -1,31 +1,46 @@
 package dev.fathom.agent;
 
+import dev.fathom.agent.telemetry.AgentTelemetry;
 import dev.fathom.internal.config.FathomConfig;
+import dev.fathom.internal.config.Setting;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The OpenTelemetry SDK the agent records through. A seam over the telemetry module's SDK set-up
- * (Prometheus endpoint, OTLP when configured); until that is wired, a no-op instance.
+ * The OpenTelemetry SDK the agent records through: {@link AgentTelemetry} (Prometheus endpoint,
+ * OTLP when configured, standard {@code OTEL_*} settings) started from the agent's configuration.
+ * Never throws: a part that cannot start is disabled by {@link AgentTelemetry} with one log line.
  */
 final class AgentOpenTelemetry {
-  private final OpenTelemetry openTelemetry;
-  private final String description;
+  private final AgentTelemetry telemetry;
 
-  private AgentOpenTelemetry(OpenTelemetry openTelemetry, String description) {
-    this.openTelemetry = openTelemetry;
-    this.description = description;
+  private AgentOpenTelemetry(AgentTelemetry telemetry) {
+    this.telemetry = telemetry;
   }
 
   static AgentOpenTelemetry start(FathomConfig config) {
-    return new AgentOpenTelemetry(OpenTelemetry.noop(), "");
+    Map<String, String> settings = new HashMap<>();
+    for (Setting s : Setting.values()) {
+      settings.put(s.key(), config.get(s));
+    }
+    return new AgentOpenTelemetry(AgentTelemetry.start(settings));
   }
 
   OpenTelemetry openTelemetry() {
-    return openTelemetry;
+    return telemetry.openTelemetry();
   }
 
   /** For the start-up line, starting with "; " when not empty. */
   String describe() {
-    return description;
+    String endpoint = telemetry.prometheusEndpoint();
+    StringBuilder sb = new StringBuilder();
+    if (endpoint != null) {
+      sb.append("; metrics on ").append(endpoint);
+    }
+    if (!telemetry.otlpSignals().isEmpty()) {
+      sb.append("; OTLP export of ").append(String.join(", ", telemetry.otlpSignals()));
+    }
+    return sb.toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.fathom.InferenceOptions;
 import dev.fathom.InferenceOptions.OptimizationLevel;
 import dev.fathom.monitor.MonitoringOptions;
 import dev.fathom.monitor.ValidationMode;
+import dev.fathom.telemetry.TelemetryOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class ConfiguredFathom {
 
   /** A builder carrying every setting of {@code config} (registry, cache, watching, inference, per-model policies). */
   public static Fathom.Builder builder(FathomConfig config) {
-    Fathom.Builder builder = Fathom.builder().inference(inference(config)).monitoring(monitoring(config));
+    Fathom.Builder builder = Fathom.builder().inference(inference(config)).monitoring(monitoring(config)).telemetry(telemetry(config));
     apply(Setting.REGISTRY, () -> builder.registry(config.getPath(Setting.REGISTRY)));
     apply(Setting.WATCH_INTERVAL, () -> builder.watchInterval(config.getDuration(Setting.WATCH_INTERVAL)));
     apply(Setting.CACHE_MAX_BYTES, () -> builder.maximumCacheBytes(config.getBytes(Setting.CACHE_MAX_BYTES)));
@@ -53,6 +54,13 @@ public final class ConfiguredFathom {
     } else if (!cache.isEmpty()) {
       b.optimizedModelCache(Path.of(cache));
     }
+    return b.build();
+  }
+
+  /** What is exported, from the settings: the span mode. */
+  public static TelemetryOptions telemetry(FathomConfig config) {
+    TelemetryOptions.Builder b = TelemetryOptions.builder();
+    apply(Setting.SPANS, () -> b.spans(TelemetryOptions.SpanMode.valueOf(config.getString(Setting.SPANS).trim().toUpperCase(java.util.Locale.ROOT))));
     return b.build();
   }
 
