@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Fathom's benchmark suite and writes the report. See benchmarks/README.md.
 #
-#   benchmarks/run.sh            full run (about 10 minutes on 2 cores today), writes benchmarks/REPORT.md
+#   benchmarks/run.sh            full run (about 12 minutes on 2 cores today), writes benchmarks/REPORT.md
 #   benchmarks/run.sh --quick    a couple of minutes, to check the suite works; writes the report
 #                                into the results directory only, never over benchmarks/REPORT.md
 #
@@ -55,7 +55,7 @@ done
 if [ "$QUICK" = 1 ]; then
   : "${ROUNDS:=1}" "${FORKS:=1}" "${WARMUP_ITERATIONS:=1}" "${WARMUP_TIME:=500ms}" "${ITERATIONS:=2}" "${ITERATION_TIME:=500ms}"
 else
-  : "${ROUNDS:=2}" "${FORKS:=1}" "${WARMUP_ITERATIONS:=3}" "${WARMUP_TIME:=1s}" "${ITERATIONS:=3}" "${ITERATION_TIME:=1s}"
+  : "${ROUNDS:=2}" "${FORKS:=1}" "${WARMUP_ITERATIONS:=5}" "${WARMUP_TIME:=1s}" "${ITERATIONS:=3}" "${ITERATION_TIME:=1s}"
 fi
 : "${LATENCY_THREADS:=1}" "${THROUGHPUT_THREADS:=1 2}"
 
