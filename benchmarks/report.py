@@ -1,0 +1,795 @@
+#!/usr/bin/env python3
+"""Records a benchmark run's machine and settings, and turns its JMH JSON into REPORT.md.
+
+Standard library only. benchmarks/run.sh calls it three times:
+
+  report.py describe --results DIR --jar JAR [--java JAVA] [--set KEY=VALUE ...]
+      before measuring: machine, versions, settings and load into DIR/run.json
+  report.py finish --results DIR --seconds N
+      after measuring: duration and load average into DIR/run.json
+  report.py report --results DIR --out FILE
+      reads DIR/*.json (JMH results) and DIR/run.json, writes the Markdown report
+
+Every figure in the report is compared with raw ONNX Runtime's best path measured in the same
+run (and with the usual raw code). New benchmark classes and new Fathom `mode` values show up
+on their own: known cases get readable labels, unknown ones are listed under their JMH names.
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# ---------------------------------------------------------------------------------------------
+# What the cases are
+# ---------------------------------------------------------------------------------------------
+
+BEST = "ort.best"
+USUAL = "ort.usual"
+
+# benchmark (Class.method) -> (case key, label); Fathom cases get the mode appended.
+KNOWN = {
+    "RawOrtBenchmark.usual": (USUAL, "raw ONNX Runtime: usual code (`float[][]` in, `getValue()` out)"),
+    "RawOrtBenchmark.directPerCall": ("ort.direct", "raw ONNX Runtime: new direct buffer per call"),
+    "RawOrtBenchmark.best": (BEST, "raw ONNX Runtime: best path (reused direct input, pinned output)"),
+    "DjlBenchmark.predict": ("djl", "DJL ONNX Runtime engine (per-thread `Predictor`)"),
+    "FathomBenchmark.predictor": ("fathom.predictor", "Fathom `Predictor` (per-thread fast path)"),
+    "FathomBenchmark.modelPredict": ("fathom.model", "Fathom `Model.predict(float[])` (thread-safe)"),
+}
+ORDER = [USUAL, "ort.direct", BEST, "djl", "fathom.predictor", "fathom.model"]
+
+# Fathom's `mode` parameter: what Fathom monitors while serving (FathomModes.java).
+MODES = {
+    "off": "monitoring off",
+    "latency": "latency only",
+    "sampled-1pct": "1% sampled, validation observe",
+    "sampled-100pct-drift": "100% sampled, drift",
+}
+MODE_ORDER = ["off", "latency", "sampled-1pct", "sampled-100pct-drift"]
+MONITORED = "sampled-1pct"  # the mode the issue's monitoring targets are about
+
+MODELS = {
+    "tiny": "tiny: `mlp16.onnx`, 16 features, hidden 32, one output",
+    "medium": "medium: generated MLP, 256 features, hidden 1024, one output (about 1 MiB of weights)",
+}
+
+# Below this many bytes per call beyond the best path, nothing is allocated per call: any object
+# costs at least 16 B, so a fraction of a byte is an allocation made once every many calls.
+ALLOC_TOLERANCE = 2.0
+
+# A throughput verdict is flagged unreliable when its iterations spread more than this around the
+# median: a 3% margin cannot be judged from figures that move by 10%.
+NOISY = 0.10
+
+
+# ---------------------------------------------------------------------------------------------
+# describe / finish
+# ---------------------------------------------------------------------------------------------
+
+def read(path, default=""):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def machine(java, jar):
+    cpuinfo = read("/proc/cpuinfo")
+    models = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", read("/proc/meminfo"), re.M)
+    osrel = re.search(r'^PRETTY_NAME="?([^"\n]+)"?', read("/etc/os-release"), re.M)
+    info = {
+        "cpu": models[0].strip() if models else platform.processor() or "unknown",
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
+        "os": (osrel.group(1) if osrel else platform.system()) + ", " + " ".join(platform.uname()[2:3] + platform.uname()[4:5]),
+        "load_start": read("/proc/loadavg").split()[:3],
+    }
+    try:
+        out = subprocess.run([java, "-cp", jar, "dev.fathom.bench.Versions"], capture_output=True, text=True, timeout=120)
+        info["versions"] = json.loads(out.stdout.strip().splitlines()[0])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
+        info["versions"] = {"error": str(e)}
+    try:
+        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+        info["commit"] = commit + (" (with uncommitted changes)" if dirty else "")
+    except OSError:
+        info["commit"] = "unknown"
+    return info
+
+
+def describe(args):
+    run = {
+        "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(args.java, args.jar),
+        "settings": dict(kv.split("=", 1) for kv in args.set),
+    }
+    write_json(os.path.join(args.results, "run.json"), run)
+
+
+def finish(args):
+    path = os.path.join(args.results, "run.json")
+    run = load_json(path) or {}
+    run["seconds"] = args.seconds
+    run.setdefault("machine", {})["load_end"] = read("/proc/loadavg").split()[:3]
+    write_json(path, run)
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+
+
+def load_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading JMH results
+# ---------------------------------------------------------------------------------------------
+
+TIME_NS = {"ns/op": 1.0, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
+RATE_S = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9, "ops/min": 1 / 60.0}
+
+
+class Measure:
+    """A case on a model in one benchmark mode at one thread count, over every round and fork.
+
+    Rounds are separate JMH invocations of the whole suite (run.sh's ROUNDS), so a burst of load
+    from other processes on the shared machine lands on a slice of every case instead of all of
+    one case. Latency percentiles come from the merged sample histograms; throughput and
+    allocation are medians of the per-iteration values.
+    """
+
+    def __init__(self, r):
+        name = r["benchmark"]
+        short = ".".join(name.split(".")[-2:])
+        params = dict(r.get("params") or {})
+        self.model = params.pop("model", "?")
+        mode = params.pop("mode", None)
+        key, label = KNOWN.get(short, (short, "`" + short + "`"))
+        if mode is not None:
+            key += "." + mode
+            label += ", " + MODES.get(mode, "mode " + mode)
+        if params:
+            extra = ", ".join("%s=%s" % kv for kv in sorted(params.items()))
+            key += "[" + extra + "]"
+            label += " (" + extra + ")"
+        self.key, self.label, self.fathom_mode = key, label, mode
+        self.bm = r["mode"]
+        self.threads = r["threads"]
+        self.raw = r
+        self.records = []
+        self.add(r)
+
+    def identity(self):
+        return (self.key, self.model, self.bm, self.threads)
+
+    def add(self, r):
+        self.records.append(r)
+        self._hist = None
+
+    @property
+    def rounds(self):
+        return len(self.records)
+
+    def _histogram(self):
+        if self._hist is None:
+            counts = {}
+            for r in self.records:
+                pm = r["primaryMetric"]
+                f = TIME_NS.get(pm.get("scoreUnit", ""), 1.0)
+                for fork in pm.get("rawDataHistogram") or []:
+                    for iteration in fork:
+                        for value, n in iteration:
+                            counts[value * f] = counts.get(value * f, 0) + n
+            self._hist = sorted(counts.items())
+        return self._hist
+
+    def p(self, q):
+        """Percentile q (e.g. "50.0") in ns, nearest rank over every sampled call."""
+        hist = self._histogram()
+        total = sum(n for _, n in hist)
+        if total == 0:
+            return None
+        rank = max(1, -(-float(q) * total // 100))
+        seen = 0
+        for value, n in hist:
+            seen += n
+            if seen >= rank:
+                return value
+        return hist[-1][0]
+
+    def _iterations(self, metric):
+        values = []
+        for r in self.records:
+            m = r["primaryMetric"] if metric is None else (r.get("secondaryMetrics") or {}).get(metric)
+            if not m:
+                continue
+            f = RATE_S.get(m.get("scoreUnit", ""), 1.0) if metric is None else 1.0
+            for fork in m.get("rawData") or []:
+                values.extend(v * f for v in fork)
+        return sorted(values)
+
+    def undisturbed(self):
+        """(ops/s, CPU ns per call) of the iterations in which the JVM got at least 85% of the
+        cores its threads asked for: those a busy machine did not slow down."""
+        out = []
+        for r in self.records:
+            pm, sm = r["primaryMetric"], r.get("secondaryMetrics") or {}
+            f = RATE_S.get(pm.get("scoreUnit", ""), 1.0)
+            cores, cpus = (sm.get("cpu.cores") or {}).get("rawData"), (sm.get("cpu.time.norm") or {}).get("rawData")
+            if not cores or not cpus:
+                continue
+            for fork_ops, fork_cores, fork_cpu in zip(pm.get("rawData") or [], cores, cpus):
+                for o, c, u in zip(fork_ops, fork_cores, fork_cpu):
+                    if c >= 0.85 * self.threads:
+                        out.append((o * f, u))
+        return out
+
+    @property
+    def ops(self):
+        return median(self._iterations(None))
+
+    @property
+    def ops_range(self):
+        v = self._iterations(None)
+        return (v[0], v[-1]) if v else None
+
+    @property
+    def alloc(self):
+        return median(self._iterations("gc.alloc.rate.norm"))
+
+    @property
+    def cpu(self):
+        """CPU ns per call, all of the JVM's threads (CpuProfiler)."""
+        return median(self._iterations("cpu.time.norm"))
+
+    @property
+    def cores(self):
+        return median(self._iterations("cpu.cores"))
+
+
+def quartile(values, q):
+    """Lower (q=1) or upper (q=3) quartile of sorted values, nearest rank."""
+    if not values:
+        return None
+    rank = -(-q * len(values) // 4)  # ceil(q/4 * n)
+    return values[max(1, rank) - 1]
+
+
+def spread_of(values):
+    """Largest distance of the slowest or fastest iteration from the median, as a fraction."""
+    m = median(values)
+    if not values or not m:
+        return 0.0
+    return max(1 - values[0] / m, values[-1] / m - 1)
+
+
+def median(values):
+    if not values:
+        return None
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2.0
+
+
+def load_results(directory):
+    measures = {}
+    for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
+        if os.path.basename(path) == "run.json":
+            continue
+        data = load_json(path)
+        if not isinstance(data, list):
+            continue
+        for r in data:
+            m = Measure(r)
+            if m.identity() in measures:
+                measures[m.identity()].add(r)
+            else:
+                measures[m.identity()] = m
+    return list(measures.values())
+
+
+class Results:
+    def __init__(self, measures):
+        self.all = measures
+        self.by = {m.identity(): m for m in measures}
+
+    def get(self, key, model, bm, threads):
+        return self.by.get((key, model, bm, threads))
+
+    def models(self):
+        present = {m.model for m in self.all}
+        return [m for m in MODELS if m in present] + sorted(present - set(MODELS))
+
+    def threads(self, bm):
+        return sorted({m.threads for m in self.all if m.bm == bm})
+
+    def cases(self, model):
+        keys = {}
+        for m in self.all:
+            if m.model == model:
+                keys[m.key] = m.label
+
+        def rank(k):
+            base = k.split("[")[0]
+            for i, prefix in enumerate(ORDER):
+                if base == prefix:
+                    return (i, 0, k)
+                if base.startswith(prefix + "."):
+                    mode = base[len(prefix) + 1:]
+                    return (i, MODE_ORDER.index(mode) if mode in MODE_ORDER else len(MODE_ORDER), k)
+            return (len(ORDER), 0, k)
+
+        return [(k, keys[k]) for k in sorted(keys, key=rank)]
+
+    def modes(self):
+        present = {m.fathom_mode for m in self.all if m.fathom_mode}
+        return [m for m in MODE_ORDER if m in present] + sorted(present - set(MODE_ORDER))
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------------------------
+
+def us(ns):
+    if ns is None:
+        return "–"
+    v = ns / 1000.0
+    return "%.3f" % v if v < 10 else ("%.2f" % v if v < 100 else "%.1f" % v)
+
+
+def ops(v):
+    return "–" if v is None else "{:,.0f}".format(v)
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "–"
+    return "%.2f×" % (a / b)
+
+
+def signed_ns(d):
+    return "–" if d is None else "%+.0f ns" % d
+
+
+def spread(m):
+    r = m.ops_range
+    if not r or not m.ops or len(m._iterations(None)) < 2:
+        return ""
+    return " [%+.0f%%, %+.0f%%]" % (100.0 * (r[0] / m.ops - 1), 100.0 * (r[1] / m.ops - 1))
+
+
+def bytes_(v):
+    return "–" if v is None else "%.0f" % v
+
+
+def signed_bytes(v):
+    return "–" if v is None else "%+.0f" % v
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets (issue 5), tiny model
+# ---------------------------------------------------------------------------------------------
+
+def p50(res, key, model="tiny", threads=1):
+    m = res.get(key, model, "sample", threads)
+    return m.p("50.0") if m else None
+
+
+def thrpt(res, key, threads, model="tiny"):
+    m = res.get(key, model, "thrpt", threads)
+    return m.ops if m else None
+
+
+def alloc(res, key, threads=1, model="tiny"):
+    m = res.get(key, model, "thrpt", threads) or res.get(key, model, "sample", threads)
+    return m.alloc if m else None
+
+
+def cpu(res, key, threads=1, model="tiny"):
+    m = res.get(key, model, "thrpt", threads)
+    return m.cpu if m else None
+
+
+def pending(why):
+    return ("–", "pending: " + why)
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def targets(res):
+    """(target, measured, status) rows; interim rows measure monitoring off until monitoring exists."""
+    rows = []
+    mon = "fathom.predictor." + MONITORED
+    off = "fathom.predictor.off"
+    have_mon = p50(res, mon) is not None
+    best, usual, djl = p50(res, BEST), p50(res, USUAL), p50(res, "djl")
+    not_built = "mode `%s` (sampling, validation) is not built yet" % MONITORED
+
+    # 1. monitoring at 1% adds at most 100 ns to p50 over monitoring off
+    if have_mon and p50(res, off) is not None:
+        d = p50(res, mon) - p50(res, off)
+        rows.append(("Monitoring at 1% sampling adds ≤ 100 ns to p50 over monitoring off", signed_ns(d), verdict(d <= 100)))
+    else:
+        rows.append(("Monitoring at 1% sampling adds ≤ 100 ns to p50 over monitoring off",) + pending(not_built))
+
+    # 2. within 5% of the best path, and 3. beats the usual code (p50)
+    def within5(key, label):
+        v = p50(res, key)
+        if v is None or best is None:
+            return (label,) + pending("not measured in this run")
+        r = v / best
+        return (label, "%s µs vs %s µs: %s" % (us(v), us(best), ratio(v, best)), verdict(r <= 1.05))
+
+    def beats_usual(key, label):
+        v = p50(res, key)
+        if v is None or usual is None:
+            return (label,) + pending("not measured in this run")
+        return (label, "%s µs vs %s µs: %s" % (us(v), us(usual), ratio(v, usual)), verdict(v < usual))
+
+    t2 = "Fathom with monitoring: p50 within 5% of raw ONNX Runtime's best path"
+    t3 = "Fathom with monitoring: p50 beats the usual raw code"
+    rows.append(within5(mon, t2) if have_mon else (t2,) + pending(not_built))
+    rows.append(within5(off, "(interim) Fathom `Predictor`, monitoring off: p50 within 5% of best path"))
+    rows.append(beats_usual(mon, t3) if have_mon else (t3,) + pending(not_built))
+    rows.append(beats_usual(off, "(interim) Fathom `Predictor`, monitoring off: p50 beats the usual code"))
+    rows.append(beats_usual("fathom.model.off", "(interim) Fathom `Model.predict`, monitoring off: p50 beats the usual code"))
+
+    # 4. throughput at least 97% of the best path at 1 and 2 threads
+    def throughput97(key, label):
+        """At least 97% of the best path's throughput at 1 and 2 threads.
+
+        A shared machine takes turns on the cores, so this judges, in order of preference:
+        wall-clock throughput when its iterations are steady (spread within NOISY); else
+        wall-clock throughput over the undisturbed iterations only (the JVM got its cores; at
+        least 2 per case); else, for one thread, calls per CPU-second (1 / CPU time per call),
+        which hardly moves with load; for two threads there is no fair proxy, so "inconclusive".
+        The ratio of medians decides, unless the quartiles leave room on both sides of 97%.
+        """
+        parts, states, seen = [], [], False
+        for t in (1, 2):
+            m, b = res.get(key, "tiny", "thrpt", t), res.get(BEST, "tiny", "thrpt", t)
+            if m is None or b is None:
+                continue
+            seen = True
+            wm, wb = m._iterations(None), b._iterations(None)
+            um, ub = sorted(o for o, _ in m.undisturbed()), sorted(o for o, _ in b.undisturbed())
+            cm, cb = m._iterations("cpu.time.norm"), b._iterations("cpu.time.norm")
+            note = ""
+            if max(spread_of(wm), spread_of(wb)) <= NOISY:
+                basis, x, y = "wall-clock", wm, wb
+            elif len(um) >= 2 and len(ub) >= 2:
+                basis, x, y = "wall-clock, undisturbed iterations (%d and %d)" % (len(um), len(ub)), um, ub
+            elif cm and cb and t == 1:
+                basis = "calls per CPU-second"
+                # throughput-equivalent: the best path's CPU per call over this case's
+                x, y = sorted(1e9 / v for v in cm), sorted(1e9 / v for v in cb)
+            elif t > 1:
+                # CPU per call of parallel threads depends on whether they really ran side by side
+                # (two threads on two hyperthreads of one core cost more CPU each): no fair proxy.
+                basis, x, y = "wall-clock (noisy)", wm, wb
+                note = "; the JVMs seldom got %d cores (%d and %d undisturbed iterations)" % (t, len(um), len(ub))
+            else:
+                basis, x, y = "wall-clock (noisy)", wm, wb
+            r, lo, hi = median(x) / median(y), quartile(x, 1) / quartile(y, 3), quartile(x, 3) / quartile(y, 1)
+            state = "met" if r >= 0.97 else ("missed" if hi < 0.97 else "inconclusive")
+            if note:
+                state = "inconclusive"
+            states.append(state)
+            parts.append("%d thread%s: %.1f%% (quartiles %.0f–%.0f%%; %s%s)" % (
+                t, "s" if t > 1 else "", 100 * r, 100 * lo, 100 * hi, basis, note))
+        if not seen:
+            return (label,) + pending("not measured in this run")
+        overall = "missed" if "missed" in states else ("inconclusive" if "inconclusive" in states else "met")
+        status = {"met": verdict(True), "missed": verdict(False),
+                  "inconclusive": "**inconclusive** (within the noise of this run)"}[overall]
+        return (label, "vs best path, " + "; ".join(parts), status)
+
+    t4 = "Fathom with monitoring: throughput ≥ 97% of best path at 1 and 2 threads"
+    rows.append(throughput97(mon, t4) if have_mon else (t4,) + pending(not_built))
+    rows.append(throughput97(off, "(interim) Fathom `Predictor`, monitoring off: throughput ≥ 97% of best path at 1 and 2 threads"))
+
+    # 5. zero bytes per call on the unsampled path beyond ONNX Runtime's own
+    def zero_alloc(key, label):
+        parts, ok, seen = [], True, False
+        for t in (1, 2):
+            a, b = alloc(res, key, t), alloc(res, BEST, t)
+            if a is None or b is None:
+                continue
+            seen = True
+            parts.append("%d thread%s: %s B/op vs %s B/op (%s)" % (t, "s" if t > 1 else "", bytes_(a), bytes_(b), signed_bytes(a - b)))
+            ok = ok and a - b < ALLOC_TOLERANCE
+        if not seen:
+            return (label,) + pending("not measured in this run")
+        return (label, "; ".join(parts), verdict(ok))
+
+    t5 = "Zero bytes per call on the unsampled path beyond ONNX Runtime's own"
+    unsampled = "fathom.predictor.latency"
+    rows.append(zero_alloc(unsampled, t5 + " (mode `latency`)") if alloc(res, unsampled) is not None
+                else (t5,) + pending("mode `latency` (telemetry) is not built yet"))
+    rows.append(zero_alloc(off, "(interim) Fathom `Predictor`, monitoring off: zero bytes per call beyond ONNX Runtime's own"))
+
+    # 6. a sampled row costs at most 40 ns per feature
+    rows.append(("A sampled row costs ≤ 40 ns per feature (request thread + analyzer, 20 features)",)
+                + pending("validation and drift are not built yet; their suite comes with them"))
+
+    # 7. Fathom faster than DJL per call
+    if djl is None:
+        rows.append(("Fathom faster than DJL per call (p50)",) + pending("DJL not measured in this run"))
+    else:
+        parts, ok = [], True
+        for mode in res.modes():
+            for key, name in (("fathom.predictor." + mode, "`Predictor`"), ("fathom.model." + mode, "`Model.predict`")):
+                v = p50(res, key)
+                if v is not None:
+                    parts.append("%s, %s: %s µs (%s of DJL's %s µs)" % (name, MODES.get(mode, mode), us(v), ratio(v, djl), us(djl)))
+                    ok = ok and v < djl
+        rows.append(("Fathom faster than DJL per call (p50)", "; ".join(parts) or "–", verdict(ok) if parts else "pending"))
+
+    # 8. agent start-up
+    rows.append(("Agent start-up adds ≤ 200 ms wall over a plain JVM",) + pending("the agent is not built yet"))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------------
+
+def table(lines, header, rows, numeric=True):
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" if i == 0 or not numeric else "---:" for i in range(len(header))) + "|")
+    for r in rows:
+        lines.append("| " + " | ".join(str(c) for c in r) + " |")
+    lines.append("")
+
+
+def section_model(lines, res, model):
+    lines.append("## %s" % MODELS.get(model, model))
+    lines.append("")
+    cases = res.cases(model)
+
+    for t in res.threads("sample"):
+        best = res.get(BEST, model, "sample", t)
+        usual = res.get(USUAL, model, "sample", t)
+        lines.append("### Latency per call, %d thread%s (µs; JMH sample mode)" % (t, "s" if t > 1 else ""))
+        lines.append("")
+        rows = []
+        for key, label in cases:
+            m = res.get(key, model, "sample", t)
+            if not m:
+                continue
+            b50 = best.p("50.0") if best else None
+            u50 = usual.p("50.0") if usual else None
+            rows.append((label, us(m.p("50.0")), us(m.p("90.0")), us(m.p("99.0")), us(m.p("99.9")),
+                         ratio(m.p("50.0"), b50), signed_ns(m.p("50.0") - b50 if b50 is not None else None),
+                         ratio(m.p("50.0"), u50)))
+        table(lines, ["case", "p50", "p90", "p99", "p99.9", "p50 vs best", "p50 − best", "p50 vs usual"], rows)
+
+    tps = res.threads("thrpt")
+    if tps:
+        lines.append("### Throughput (calls per second, all threads together; JMH throughput mode)")
+        lines.append("")
+        lines.append("Median of the measurement iterations of every round, with the slowest and fastest "
+                     "iteration relative to it in brackets.")
+        lines.append("")
+        header = ["case"]
+        for t in tps:
+            header += ["%d thread%s" % (t, "s" if t > 1 else ""), "vs best", "vs usual"]
+        rows = []
+        for key, label in cases:
+            row, any_ = [label], False
+            for t in tps:
+                m = res.get(key, model, "thrpt", t)
+                b = res.get(BEST, model, "thrpt", t)
+                u = res.get(USUAL, model, "thrpt", t)
+                if m:
+                    any_ = True
+                    row += [ops(m.ops) + spread(m), ratio(m.ops, b.ops if b else None), ratio(m.ops, u.ops if u else None)]
+                else:
+                    row += ["–", "–", "–"]
+            if any_:
+                rows.append(row)
+        table(lines, header, rows)
+
+    tps = tps or res.threads("sample")
+    lines.append("### Heap allocated per call (bytes; JMH `-prof gc`, `gc.alloc.rate.norm`%s)" % (
+        ", throughput runs" if res.threads("thrpt") else ""))
+    lines.append("")
+    header = ["case"]
+    for t in tps:
+        header += ["%d thread%s" % (t, "s" if t > 1 else ""), "− best", "− usual"]
+    rows = []
+    for key, label in cases:
+        row, any_ = [label], False
+        for t in tps:
+            a = alloc(res, key, t, model)
+            b = alloc(res, BEST, t, model)
+            u = alloc(res, USUAL, t, model)
+            any_ = any_ or a is not None
+            row += [bytes_(a), signed_bytes(a - b if a is not None and b is not None else None),
+                    signed_bytes(a - u if a is not None and u is not None else None)]
+        if any_:
+            rows.append(row)
+    if rows:
+        table(lines, header, rows)
+
+    ctps = [t for t in res.threads("thrpt") if any(m.cpu is not None for m in res.all if m.bm == "thrpt" and m.threads == t)]
+    if ctps:
+        lines.append("### CPU time per call (µs of CPU, all JVM threads; throughput runs)")
+        lines.append("")
+        lines.append("What a call costs in CPU wherever it runs: it hardly moves with load from other "
+                     "processes, unlike wall-clock throughput, and one core serves 1 / (CPU time per call) "
+                     "calls a second. Below 1.00× is cheaper.")
+        lines.append("")
+        header = ["case"]
+        for t in ctps:
+            header += ["%d thread%s" % (t, "s" if t > 1 else ""), "vs best", "vs usual"]
+        rows = []
+        for key, label in cases:
+            row, any_ = [label], False
+            for t in ctps:
+                a, b, u = cpu(res, key, t, model), cpu(res, BEST, t, model), cpu(res, USUAL, t, model)
+                any_ = any_ or a is not None
+                row += [us(a), ratio(a, b), ratio(a, u)]
+            if any_:
+                rows.append(row)
+        table(lines, header, rows)
+
+
+def cores_line(res):
+    parts = []
+    for bm, name in (("sample", "latency"), ("thrpt", "throughput")):
+        for t in res.threads(bm):
+            v = median(sorted(c for m in res.all if m.bm == bm and m.threads == t for c in m._iterations("cpu.cores")))
+            if v is not None:
+                parts.append("%s at %d thread%s: %.2f cores" % (name, t, "s" if t > 1 else "", v))
+    return "; ".join(parts)
+
+
+def settings_line(res, run):
+    s = (run or {}).get("settings", {})
+    any_ = res.all[0].raw if res.all else {}
+    return ("%s round(s) over the whole suite, %s fork(s) per case and round, warm-up %s × %s, measurement %s × %s per fork; "
+            "latency at %s thread(s), throughput at %s thread(s); `-prof gc` and `-prof dev.fathom.bench.CpuProfiler` on every run; JVM options %s" % (
+                s.get("rounds", "1"), any_.get("forks", s.get("forks")), any_.get("warmupIterations", s.get("warmup_iterations")),
+                any_.get("warmupTime", s.get("warmup_time")), any_.get("measurementIterations", s.get("iterations")),
+                any_.get("measurementTime", s.get("iteration_time")), s.get("latency_threads", "?"),
+                s.get("throughput_threads", "?"), " ".join("`%s`" % a for a in any_.get("jvmArgs", [])) or "default"))
+
+
+def loads_of(directory):
+    loads = []
+    for line in read(os.path.join(directory, "load.txt")).splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            try:
+                loads.append(float(parts[1]))
+            except ValueError:
+                pass
+    return loads
+
+
+def load_range(directory):
+    loads = loads_of(directory)
+    if not loads:
+        return "unknown"
+    return "%.1f to %.1f (median %.1f)" % (min(loads), max(loads), median(sorted(loads)))
+
+
+def report(args):
+    res = Results(load_results(args.results))
+    if not res.all:
+        sys.exit("report.py: no JMH results (*.json) in " + args.results)
+    run = load_json(os.path.join(args.results, "run.json")) or {}
+    mach = run.get("machine", {})
+    ver = mach.get("versions", {})
+    quick = str(run.get("settings", {}).get("quick", "0")) == "1"
+    lines = []
+    lines.append("# Fathom benchmark report")
+    lines.append("")
+    lines.append("Generated by `benchmarks/run.sh%s` from the run started %s (%s), commit %s. "
+                 "Regenerate with `benchmarks/run.sh`; see `benchmarks/README.md` for what each case does." % (
+                     " --quick" if quick else "", run.get("started", "?"),
+                     ("%.1f minutes" % (run["seconds"] / 60.0)) if run.get("seconds") else "duration unknown",
+                     mach.get("commit", "?")))
+    lines.append("")
+    loads, cores = loads_of(args.results), mach.get("cores") or 0
+    if loads and cores and max(loads) > cores:
+        lines.append("> **Busy machine**: the 1-minute load average reached %.1f on %d cores during this run "
+                     "(other sessions were building and testing). Throughput figures and tails are disturbed by "
+                     "that; p50 latencies and bytes per call are the figures to trust. Rounds spread the disturbance "
+                     "over all cases, but a throughput ratio can still be off by about the spread shown next to it."
+                     % (max(loads), cores))
+        lines.append("")
+    if quick:
+        lines.append("> **Quick run**: short warm-up and measurement to check that the suite works. "
+                     "Its numbers are indicative only; quote the full run.")
+        lines.append("")
+    lines.append("Ratios compare each case with **raw ONNX Runtime's best path** (reused direct input buffer, "
+                 "pinned output) and with the **usual raw code** (`float[][]` in, `getValue()` out), both measured in "
+                 "this same run on the same model. Latency ratios below 1.00× are faster; throughput ratios above "
+                 "1.00× are faster. Latency percentiles come from JMH's sample mode on one calling thread; the mean "
+                 "is left out because on a shared machine a few long pauses dominate it.")
+    lines.append("")
+
+    lines.append("## Machine and settings")
+    lines.append("")
+    load = "1-minute load average %s at the start of each JMH invocation (the machine has %s cores)" % (
+        load_range(args.results), mach.get("cores", "?"))
+    table(lines, ["", ""], [
+        ("CPU", "%s, %s cores visible" % (mach.get("cpu", "?"), mach.get("cores", "?"))),
+        ("memory", "%s GiB" % mach.get("memory_gib", "?")),
+        ("OS", mach.get("os", "?")),
+        ("JDK", "%s (%s)" % (ver.get("java", "?"), ver.get("vm", "?"))),
+        ("ONNX Runtime", "%s (Java API; one session per model, options as Fathom's defaults: all optimizations, "
+                         "1 intra-op and 1 inter-op thread, sequential, no spinning)" % ver.get("onnxruntime", "?")),
+        ("DJL", "%s, ONNX Runtime engine, on the same ONNX Runtime" % ver.get("djl", "?")),
+        ("Fathom", "%s, `Fathom.builder()` defaults" % ver.get("fathom", "?")),
+        ("JMH", "%s; %s" % (ver.get("jmh", "?"), settings_line(res, run))),
+        ("load average", load),
+        ("CPU the benchmark got", (cores_line(res) or "not measured") +
+         " (median over iterations; on an idle machine about 1 core per benchmark thread)"),
+    ], numeric=False)
+    lines.append("The machine is shared: other builds and tests may run on its two cores during the "
+                 "run (the load average above shows how busy it was). That widens tails (p99 and beyond) "
+                 "and disturbs throughput most; p50 latency and bytes per call hold up best.")
+    lines.append("")
+
+    lines.append("## Targets (issue 5; tiny model, this machine)")
+    lines.append("")
+    lines.append("Rows marked *(interim)* hold Fathom with monitoring off to the bar set for Fathom with "
+                 "monitoring, until monitoring exists. *Pending* rows need parts that are not built yet.")
+    lines.append("")
+    table(lines, ["target", "measured", "status"], targets(res), numeric=False)
+
+    for model in res.models():
+        section_model(lines, res, model)
+
+    notes = read(os.path.join(HERE, "report-notes.md")).strip()
+    if notes:
+        lines.append(notes)
+        lines.append("")
+
+    out = "\n".join(lines).rstrip() + "\n"
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("describe")
+    d.add_argument("--results", required=True)
+    d.add_argument("--jar", required=True)
+    d.add_argument("--java", default="java")
+    d.add_argument("--set", action="append", default=[])
+    f = sub.add_parser("finish")
+    f.add_argument("--results", required=True)
+    f.add_argument("--seconds", type=int, required=True)
+    r = sub.add_parser("report")
+    r.add_argument("--results", required=True)
+    r.add_argument("--out", default=os.path.join(HERE, "REPORT.md"))
+    args = ap.parse_args()
+    {"describe": describe, "finish": finish, "report": report}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
