@@ -28,11 +28,10 @@ public final class AgentEntry {
     try {
       File jar = new File(AgentEntry.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-      // From here on this package resolves through the bootstrap loader, in this class too.
-      Class<?> starter = Class.forName("dev.fathom.agent.bootstrap.AgentStarter", true, null);
-      starter
-          .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
-          .invoke(null, arguments, instrumentation, attached, jar);
+      // From here on this package resolves through the bootstrap loader (parent first), so this
+      // direct call reaches the bootstrap copy of AgentStarter; no reflection, which costs
+      // milliseconds of method-handle set-up on newer JDKs.
+      AgentStarter.start(arguments, instrumentation, attached, jar);
     } catch (Throwable t) {
       AgentLog.warn("agent disabled: it could not start: " + AgentLog.reason(t));
     }

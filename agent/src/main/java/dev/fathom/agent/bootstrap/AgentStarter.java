@@ -25,13 +25,25 @@ public final class AgentStarter {
     try {
       AgentClassLoader agentLoader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
       loader = agentLoader;
-      Class<?> agent = Class.forName("dev.fathom.agent.Agent", true, agentLoader);
-      agent
-          .getMethod("start", String.class, Instrumentation.class, boolean.class, AgentClassLoader.class, long.class)
-          .invoke(null, arguments, instrumentation, attached, agentLoader, startNanos);
+      // Initializing dev.fathom.agent.AgentMain starts the agent with what is handed over here:
+      // crossing into the agent's class loader without reflection.
+      handoff = new Handoff(arguments, instrumentation, attached, agentLoader, startNanos);
+      Class.forName("dev.fathom.agent.AgentMain", true, agentLoader);
     } catch (Throwable t) {
       AgentLog.warn("agent disabled: it could not start: " + AgentLog.reason(t));
     }
+  }
+
+  /** What premain hands to the agent implementation. */
+  public record Handoff(String arguments, Instrumentation instrumentation, boolean attached, AgentClassLoader loader, long startNanos) {}
+
+  private static volatile Handoff handoff;
+
+  /** Taken once by {@code dev.fathom.agent.AgentMain}'s initializer; null afterwards. */
+  public static Handoff takeHandoff() {
+    Handoff h = handoff;
+    handoff = null;
+    return h;
   }
 
   /** The agent's class loader, or null before the agent started (or if it failed to). */
