@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * with one log line; the application always starts.
  */
 public final class Agent {
+  /** The agent of this JVM, held for its lifetime. */
   private static volatile Agent running;
 
   private final FathomConfig config;

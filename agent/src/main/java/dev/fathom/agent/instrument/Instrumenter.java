@@ -200,9 +200,11 @@ public final class Instrumenter {
       try (java.io.InputStream in = jar.getInputStream(entry)) {
         original = in.readAllBytes();
       }
-      ClassLoader jarLoader = new java.net.URLClassLoader(new java.net.URL[] {new java.io.File(jar.getName()).toURI().toURL()}, null);
-      byte[] transformed = transformer.transform(null, jarLoader, ORT_SESSION.replace('.', '/'), null, null, original);
-      gate.precomputed(original, transformed);
+      // resolves the types OrtSession refers to from its own jar and the JDK
+      try (java.net.URLClassLoader jarLoader = new java.net.URLClassLoader(new java.net.URL[] {new java.io.File(jar.getName()).toURI().toURL()}, null)) {
+        byte[] transformed = transformer.transform(null, jarLoader, ORT_SESSION.replace('.', '/'), null, null, original);
+        gate.precomputed(original, transformed);
+      }
       return true;
     } catch (IOException | IllegalClassFormatException | RuntimeException | LinkageError e) {
       AgentLog.debug("cannot transform OrtSession ahead: " + AgentLog.reason(e));
