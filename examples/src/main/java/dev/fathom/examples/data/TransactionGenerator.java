@@ -20,10 +20,10 @@ public final class TransactionGenerator {
 
   private static final double FRAUD_RATE = 0.03;
   private static final double[] LEGIT_CATEGORY = {0.06, 0.16, 0.30, 0.18, 0.20, 0.10};
-  private static final double[] FRAUD_CATEGORY = {0.30, 0.05, 0.05, 0.40, 0.05, 0.15};
-  private static final double[] HOLIDAY_CATEGORY = {0.10, 0.08, 0.17, 0.45, 0.12, 0.08};
+  private static final double[] FRAUD_CATEGORY = {0.16, 0.10, 0.16, 0.30, 0.14, 0.14};
+  private static final double[] HOLIDAY_CATEGORY = {0.12, 0.08, 0.17, 0.43, 0.12, 0.08};
   private static final double[] LEGIT_COUNTRY = {0.62, 0.10, 0.08, 0.12, 0.08};
-  private static final double[] FRAUD_COUNTRY = {0.20, 0.10, 0.25, 0.10, 0.35};
+  private static final double[] FRAUD_COUNTRY = {0.40, 0.10, 0.15, 0.12, 0.23};
 
   private final Random random;
   private final Shift shift;
@@ -36,16 +36,16 @@ public final class TransactionGenerator {
   public Transaction next() {
     boolean fraud = random.nextDouble() < FRAUD_RATE;
     boolean holiday = shift == Shift.HOLIDAY;
-    double amount = Math.exp(fraud ? 4.9 + 1.0 * random.nextGaussian() : 3.4 + 0.9 * random.nextGaussian());
+    double amount = Math.exp(fraud ? 4.0 + 1.0 * random.nextGaussian() : 3.4 + 0.9 * random.nextGaussian());
     if (holiday) {
       amount *= 1.5;
     }
     amount = Math.min(20_000, Math.max(0.5, amount));
-    int hour = fraud && random.nextDouble() < 0.5 ? random.nextInt(6) : daytimeHour();
-    double distance = -Math.log(1 - random.nextDouble()) * (fraud ? 400 : 12);
-    int velocity = poisson(fraud ? 3.5 : 0.8);
-    int accountAge = (int) Math.min(5000, fraud ? -Math.log(1 - random.nextDouble()) * 90 : 30 + random.nextDouble() * 3000);
-    int cardPresent = random.nextDouble() < (fraud ? 0.15 : holiday ? 0.45 : 0.7) ? 1 : 0;
+    int hour = fraud && random.nextDouble() < 0.25 ? random.nextInt(6) : daytimeHour();
+    double distance = -Math.log(1 - random.nextDouble()) * (fraud ? 60 : 15);
+    int velocity = poisson(fraud ? 1.6 : 0.8);
+    int accountAge = (int) Math.min(5000, fraud ? 10 + -Math.log(1 - random.nextDouble()) * 700 : 30 + random.nextDouble() * 3000);
+    int cardPresent = random.nextDouble() < (fraud ? 0.35 : holiday ? 0.45 : 0.7) ? 1 : 0;
     String category = Transaction.MERCHANT_CATEGORIES[pick(fraud ? FRAUD_CATEGORY : holiday ? HOLIDAY_CATEGORY : LEGIT_CATEGORY)];
     String country = Transaction.COUNTRIES[pick(fraud ? FRAUD_COUNTRY : LEGIT_COUNTRY)];
     return new Transaction(amount, hour, distance, velocity, accountAge, cardPresent, category, country, fraud ? 1 : 0);
