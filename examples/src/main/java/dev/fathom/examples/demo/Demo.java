@@ -1,12 +1,8 @@
 package dev.fathom.examples.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fathom.examples.data.DataValidator;
-import dev.fathom.examples.data.Transaction;
 import dev.fathom.examples.data.TransactionCsv;
 import dev.fathom.examples.data.TransactionGenerator;
-import dev.fathom.examples.train.FraudTrainer;
 import dev.fathom.examples.train.TrainingResult;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,11 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The whole model lifecycle in one run, on embedded defaults and without network:
@@ -81,12 +73,11 @@ public final class Demo {
   }
 
   boolean run() throws Exception {
-    // Tribuo reports every training run at INFO; the demo prints its own summary.
-    java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
     Workspace ws = Workspace.prepare(settings.workDir());
+    ModelLifecycle lifecycle = new ModelLifecycle(ws, out);
     step("1/5 data", "generating 20,000 card transactions (3% fraud) into " + ws.root().relativize(ws.file("train.csv")));
     Path trainCsv = ws.file("train.csv");
-    TransactionCsv.write(trainCsv, generate(1, 20_000, TransactionGenerator.Shift.NONE));
+    TransactionCsv.write(trainCsv, ModelLifecycle.generate(1, 20_000, TransactionGenerator.Shift.NONE));
     DataValidator.Report report = DataValidator.validate(trainCsv);
     detail("validated: " + report);
     if (!report.ok()) {
@@ -94,13 +85,13 @@ public final class Demo {
     }
 
     step("2/5 train", "logistic regression (Tribuo SGD), 75% train / 25% hold-out");
-    TrainingResult v1 = train(ws, trainCsv, "model-v1.onnx");
+    TrainingResult v1 = lifecycle.train(trainCsv, "model-v1.onnx", settings.minimumAuc());
     if (v1 == null) {
       return false;
     }
 
     step("3/5 publish", "fathom publish fraud (lineage, reference profile, alias production)");
-    publish(ws, v1, trainCsv, "schema-v1.json");
+    lifecycle.publish(v1, trainCsv, "schema-v1.json");
 
     step("4/5 serve", "scoring service on :" + settings.servicePort() + " with -javaagent (metrics on :" + settings.metricsPort() + ")");
     String agentOptions =
@@ -112,7 +103,7 @@ public final class Demo {
     try {
       awaitHealthy(base, service, ws);
       detail("serving fraud@1, agent attached; log in " + ws.root().relativize(ws.file("service.log")));
-      result = traffic(ws, base, metrics, trainCsv);
+      result = traffic(ws, lifecycle, base, metrics);
     } finally {
       Processes.stop(service);
     }
@@ -121,7 +112,7 @@ public final class Demo {
     return result.ok();
   }
 
-  private DemoResult traffic(Workspace ws, URI base, URI metrics, Path trainCsv) throws Exception {
+  private DemoResult traffic(Workspace ws, ModelLifecycle lifecycle, URI base, URI metrics) throws Exception {
     ConsoleView view = new ConsoleView(out);
     DemoResult result = new DemoResult();
     try (TrafficDriver driver = new TrafficDriver(new URI[] {base}, 4, settings.requestsPerSecond(), Duration.ofSeconds(3), 42)) {
@@ -133,10 +124,10 @@ public final class Demo {
 
       detail("retraining on recent (holiday) transactions and publishing version 2 while traffic runs");
       Path recentCsv = ws.file("recent.csv");
-      TransactionCsv.write(recentCsv, generate(2, 20_000, TransactionGenerator.Shift.HOLIDAY));
-      TrainingResult v2 = train(ws, recentCsv, "model-v2.onnx");
+      TransactionCsv.write(recentCsv, ModelLifecycle.generate(2, 20_000, TransactionGenerator.Shift.HOLIDAY));
+      TrainingResult v2 = lifecycle.train(recentCsv, "model-v2.onnx", settings.minimumAuc());
       if (v2 != null) {
-        publish(ws, v2, recentCsv, "schema-v2.json");
+        lifecycle.publish(v2, recentCsv, "schema-v2.json");
         result.publishedV2 = true;
       }
       watch(view, driver, metrics, DemoResult.Phase.RETRAINED, settings.phase(), result);
@@ -164,42 +155,6 @@ public final class Demo {
     }
   }
 
-  private TrainingResult train(Workspace ws, Path csv, String fileName) throws Exception {
-    TrainingResult r = FraudTrainer.train(csv, ws.file(fileName), FraudTrainer.Hyperparameters.defaults());
-    detail(String.format(Locale.ROOT, "trained on %,d rows, evaluated on %,d: auc %.3f, accuracy %.3f, fraud precision %.3f, recall %.3f",
-        r.trainRows(), r.testRows(), r.metrics().get("auc"), r.metrics().get("accuracy"), r.metrics().get("precision"), r.metrics().get("recall")));
-    if (r.metrics().get("auc") < settings.minimumAuc() || !r.coversAllCategories()) {
-      detail(String.format(Locale.ROOT, "REFUSED: auc %.3f is below the publishing threshold %.2f (or a category was never seen)", r.metrics().get("auc"), settings.minimumAuc()));
-      return null;
-    }
-    detail(String.format(Locale.ROOT, "auc %.3f >= threshold %.2f: good to publish", r.metrics().get("auc"), settings.minimumAuc()));
-    return r;
-  }
-
-  private void publish(Workspace ws, TrainingResult r, Path data, String schemaName) throws Exception {
-    Path schema = ws.file(schemaName);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(schema.toFile(), r.schema());
-    List<String> args = new ArrayList<>(List.of(
-        "publish", "fraud",
-        "--registry", ws.registry().toString(),
-        "--model", r.onnxFile().toString(),
-        "--schema", schema.toString(),
-        "--data", data.toString(),
-        "--data-file", data.toString(),
-        "--data-uri", data.toUri().toString(),
-        "--alias", "production",
-        "--code-dir", Path.of("").toAbsolutePath().toString()));
-    for (Map.Entry<String, Object> p : new TreeMap<>(r.hyperparameters().asMap()).entrySet()) {
-      args.add("--param");
-      args.add(p.getKey() + "=" + p.getValue());
-    }
-    for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
-      args.add("--metric");
-      args.add(String.format(Locale.ROOT, "%s=%.4f", m.getKey(), m.getValue()));
-    }
-    Processes.fathom(ws, out, args.toArray(new String[0]));
-  }
-
   private void awaitHealthy(URI base, Process service, Workspace ws) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -218,15 +173,6 @@ public final class Demo {
       Thread.sleep(200);
     }
     throw new IllegalStateException("the scoring service did not start within 60 s; see " + ws.file("service.log"));
-  }
-
-  private static List<Transaction> generate(long seed, int rows, TransactionGenerator.Shift shift) {
-    TransactionGenerator g = new TransactionGenerator(seed, shift);
-    List<Transaction> out = new ArrayList<>(rows);
-    for (int i = 0; i < rows; i++) {
-      out.add(g.next());
-    }
-    return out;
   }
 
   private long elapsed() {

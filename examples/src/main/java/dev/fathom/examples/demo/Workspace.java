@@ -30,7 +30,12 @@ record Workspace(Path root, Path registry, Path agentJar, Path examplesJar) {
     return root.resolve(name);
   }
 
+  /** {@code -Dfathom.examples.jar}, else the jar this class is loaded from. */
   private static Path ownJar() {
+    String configured = System.getProperty("fathom.examples.jar");
+    if (configured != null) {
+      return Path.of(configured).toAbsolutePath();
+    }
     try {
       return Path.of(Workspace.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
     } catch (Exception e) {
