@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       ProfileCommand.class,
       DriftCommand.class,
       AttachCommand.class,
+      SettingsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FathomCommand implements Runnable {

@@ -64,13 +64,33 @@ public final class ConfiguredFathom {
     return b.build();
   }
 
-  /** Sampling, validation and drift windows from the settings. */
+  /**
+   * Sampling, validation and drift windows from the settings, with per-model overrides {@code
+   * model.<name>.sampling.rate} and {@code model.<name>.validation.mode}.
+   */
   public static MonitoringOptions monitoring(FathomConfig config) {
     MonitoringOptions.Builder b = MonitoringOptions.builder();
     apply(Setting.SAMPLING_RATE, () -> b.samplingRate(config.getDouble(Setting.SAMPLING_RATE)));
     apply(Setting.SAMPLING_MAX_PER_SECOND, () -> b.maxSamplesPerSecond(config.getInt(Setting.SAMPLING_MAX_PER_SECOND)));
     apply(Setting.VALIDATION_MODE, () -> b.validation(ValidationMode.parse(config.getString(Setting.VALIDATION_MODE))));
     apply(Setting.DRIFT_WINDOW_SAMPLES, () -> b.window(config.getInt(Setting.DRIFT_WINDOW_SAMPLES), config.getDuration(Setting.DRIFT_WINDOW_TIME)));
+    for (Map.Entry<String, String> e : config.perModel().entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
+      try {
+        if (key.endsWith(".sampling.rate")) {
+          double rate = Double.parseDouble(value);
+          b.model(key.substring(0, key.length() - ".sampling.rate".length()), m -> m.samplingRate(rate));
+        } else if (key.endsWith(".validation.mode")) {
+          ValidationMode mode = ValidationMode.parse(value);
+          b.model(key.substring(0, key.length() - ".validation.mode".length()), m -> m.validation(mode));
+        } else if (!key.endsWith(".policy")) {
+          LOG.warning("Fathom: unknown per-model setting model." + key + " ignored (known: policy, sampling.rate, validation.mode)");
+        }
+      } catch (RuntimeException bad) {
+        LOG.warning("Fathom: model." + key + "=" + value + " ignored: " + bad.getMessage());
+      }
+    }
     return b.build();
   }
 
