@@ -1,5 +1,6 @@
 package dev.fathom.agent.telemetry;
 
+import dev.fathom.internal.config.Setting;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
@@ -25,10 +26,10 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li>a Prometheus endpoint on {@code http://127.0.0.1:9464/metrics} ({@link
- *       TelemetrySetting#PROMETHEUS_HOST host}, {@link TelemetrySetting#PROMETHEUS_PORT port},
- *       {@link TelemetrySetting#PROMETHEUS_ENABLED can be turned off});
+ *       Setting#PROMETHEUS_HOST host}, {@link Setting#PROMETHEUS_PORT port},
+ *       {@link Setting#PROMETHEUS_ENABLED can be turned off});
  *   <li>OTLP over HTTP/protobuf for a signal only when an endpoint is configured ({@link
- *       TelemetrySetting#OTLP_ENDPOINT otlp.endpoint}, {@code OTEL_EXPORTER_OTLP_ENDPOINT} or a
+ *       Setting#OTLP_ENDPOINT otlp.endpoint}, {@code OTEL_EXPORTER_OTLP_ENDPOINT} or a
  *       per-signal endpoint); otherwise metrics, traces and logs exporters are {@code none}
  *       unless {@code otel.*.exporter} says otherwise;
  *   <li>{@code service.name} {@code fathom} unless set.
@@ -74,14 +75,14 @@ public final class AgentTelemetry implements AutoCloseable {
   /**
    * Builds and starts the SDK (binds the Prometheus port, starts the export threads).
    *
-   * @param fathomConfig the agent's configuration: the keys of {@link TelemetrySetting} (with or
+   * @param fathomConfig the agent's configuration: the keys of {@link Setting} (telemetry, prometheus, otlp and service keys) (with or
    *     without the {@code fathom.} prefix), and any {@code otel.*} SDK setting
    */
   public static AgentTelemetry start(Map<String, String> fathomConfig) {
     Objects.requireNonNull(fathomConfig, "fathomConfig");
     Map<String, String> config = Map.copyOf(fathomConfig);
-    if (!bool(config, TelemetrySetting.ENABLED)) {
-      LOG.info("Fathom: telemetry is disabled (" + TelemetrySetting.ENABLED.key() + "=false)");
+    if (!bool(config, Setting.TELEMETRY_ENABLED)) {
+      LOG.info("Fathom: telemetry is disabled (" + Setting.TELEMETRY_ENABLED.key() + "=false)");
       return disabled();
     }
     try {
@@ -139,7 +140,7 @@ public final class AgentTelemetry implements AutoCloseable {
         out.put(k, value.trim());
       }
     });
-    String fathomEndpoint = TelemetrySetting.OTLP_ENDPOINT.from(config);
+    String fathomEndpoint = value(config, Setting.OTLP_ENDPOINT);
     if (fathomEndpoint != null && !out.containsKey("otel.exporter.otlp.endpoint")) {
       out.put("otel.exporter.otlp.endpoint", fathomEndpoint);
     }
@@ -167,7 +168,7 @@ public final class AgentTelemetry implements AutoCloseable {
     String resource = get(out, props, "otel.resource.attributes");
     boolean hasServiceName = get(out, props, "otel.service.name") != null || (resource != null && resource.matches("(^|.*,)\\s*service\\.name\\s*=.*"));
     if (!hasServiceName) {
-      out.put("otel.service.name", TelemetrySetting.SERVICE_NAME.from(config));
+      out.put("otel.service.name", value(config, Setting.SERVICE_NAME));
     }
     return out;
   }
@@ -179,15 +180,15 @@ public final class AgentTelemetry implements AutoCloseable {
 
   private static SdkMeterProviderBuilder prometheus(
       SdkMeterProviderBuilder builder, ConfigProperties props, Map<String, String> config, List<PrometheusHttpServer> servers, List<String> endpoint) {
-    if (!bool(config, TelemetrySetting.PROMETHEUS_ENABLED)) {
+    if (!bool(config, Setting.PROMETHEUS_ENABLED)) {
       return builder;
     }
     if (props.getList("otel.metrics.exporter").contains("prometheus")) {
       LOG.info("Fathom: otel.metrics.exporter includes prometheus; the SDK's own Prometheus endpoint serves the metrics");
       return builder;
     }
-    String host = TelemetrySetting.PROMETHEUS_HOST.from(config);
-    String portText = TelemetrySetting.PROMETHEUS_PORT.from(config);
+    String host = value(config, Setting.PROMETHEUS_HOST);
+    String portText = value(config, Setting.PROMETHEUS_PORT);
     int port;
     try {
       port = Integer.parseInt(portText);
@@ -195,7 +196,7 @@ public final class AgentTelemetry implements AutoCloseable {
         throw new NumberFormatException();
       }
     } catch (NumberFormatException e) {
-      LOG.warning("Fathom: Prometheus endpoint disabled: " + TelemetrySetting.PROMETHEUS_PORT.key() + " must be a port number 0-65535, was '" + portText + "'");
+      LOG.warning("Fathom: Prometheus endpoint disabled: " + Setting.PROMETHEUS_PORT.key() + " must be a port number 0-65535, was '" + portText + "'");
       return builder;
     }
     try {
@@ -222,8 +223,26 @@ public final class AgentTelemetry implements AutoCloseable {
     return sb.toString();
   }
 
-  private static boolean bool(Map<String, String> config, TelemetrySetting setting) {
-    String value = setting.from(config);
+  /**
+   * A telemetry setting from the agent's configuration map (keys with or without the {@code fathom.}
+   * prefix), trimmed; its default when absent; null when both are empty.
+   */
+  static String value(Map<String, String> config, Setting setting) {
+    String value = config.get(setting.key());
+    if (value == null) {
+      value = config.get(setting.property());
+    }
+    if (value != null) {
+      value = value.trim();
+    }
+    if (value == null || value.isEmpty()) {
+      value = setting.defaultValue();
+    }
+    return value.isEmpty() ? null : value;
+  }
+
+  private static boolean bool(Map<String, String> config, Setting setting) {
+    String value = value(config, setting);
     if ("true".equalsIgnoreCase(value)) {
       return true;
     }
