@@ -157,16 +157,16 @@ public final class Fathom implements AutoCloseable {
     return monitoring.recordOutcome(predictionId, Objects.requireNonNull(actualLabel, "actualLabel"));
   }
 
-  /** The engine behind this instance, for Fathom's own modules (telemetry, agent, command line). */
-  public Engine engine() {
+  /** The engine behind this instance; internal (tests reach it through {@code FathomTestAccess}). */
+  Engine engine() {
     if (agent != null) {
       throw new IllegalStateException("this instance is served by the Fathom agent; its engine lives in the agent");
     }
     return engine;
   }
 
-  /** The sampling, validation and drift behind this instance, for Fathom's own modules and tests. */
-  public Monitoring monitoring() {
+  /** The sampling, validation and drift behind this instance; internal, like {@link #engine()}. */
+  Monitoring monitoring() {
     if (agent != null) {
       throw new IllegalStateException("this instance is served by the Fathom agent; its monitoring lives in the agent");
     }

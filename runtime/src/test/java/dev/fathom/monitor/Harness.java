@@ -1,5 +1,6 @@
 package dev.fathom.monitor;
 
+import dev.fathom.FathomTestAccess;
 import dev.fathom.Fathom;
 import dev.fathom.InferenceOptions;
 import dev.fathom.registry.FeatureSpec;
@@ -81,7 +82,7 @@ final class Harness implements AutoCloseable {
   }
 
   boolean flush() {
-    return fathom.monitoring().flush(Duration.ofSeconds(10));
+    return FathomTestAccess.monitoring(fathom).flush(Duration.ofSeconds(10));
   }
 
   Collection<MetricData> metrics() {

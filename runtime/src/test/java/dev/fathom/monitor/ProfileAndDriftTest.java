@@ -1,5 +1,6 @@
 package dev.fathom.monitor;
 
+import dev.fathom.FathomTestAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -162,7 +163,7 @@ class ProfileAndDriftTest {
     h.registry.publish(withProfile.build());
     assertThat(ReferenceProfile.read(h.registry.registry().profileFile("fraud", 1))).isEqualTo(profile);
     assertThat(h.fathom.model("fraud").predict(features(row(new SplittableRandom(1), 0))).label()).isNotNull();
-    assertThat(h.fathom.monitoring().referenceSource("fraud", 1)).startsWith("profile.json");
+    assertThat(FathomTestAccess.monitoring(h.fathom).referenceSource("fraud", 1)).startsWith("profile.json");
   }
 
   @Test
@@ -206,13 +207,13 @@ class ProfileAndDriftTest {
     ReferenceProfile profile = publishWithProfile(1);
     Model model = h.fathom.model("fraud");
     assertThat(model.version()).isEqualTo(2);
-    assertThat(h.fathom.monitoring().referenceSource("fraud", 2)).startsWith("profile.json");
+    assertThat(FathomTestAccess.monitoring(h.fathom).referenceSource("fraud", 2)).startsWith("profile.json");
     SplittableRandom r = new SplittableRandom(9);
     for (int i = 0; i < 500; i++) {
       model.predict(features(row(r, 0)));
     }
     assertThat(h.flush()).isTrue();
-    DriftReport calm = h.fathom.monitoring().lastReport("fraud", 2);
+    DriftReport calm = FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 2);
     assertThat(calm.samples()).isEqualTo(500);
     assertThat(calm.column("amount").severity()).isEqualTo(Severity.NONE);
     // three windows of shifted amounts: the severity rises once, so one event
@@ -220,7 +221,7 @@ class ProfileAndDriftTest {
       model.predict(features(row(r, 150)));
     }
     assertThat(h.flush()).isTrue();
-    DriftReport drifted = h.fathom.monitoring().lastReport("fraud", 2);
+    DriftReport drifted = FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 2);
     assertThat(drifted.column("amount").severity()).isEqualTo(Severity.ALERT);
     List<LogRecordData> events = h.events("fathom.drift.detected");
     List<LogRecordData> amountEvents = new ArrayList<>();
@@ -288,7 +289,7 @@ class ProfileAndDriftTest {
         }
         assertThat(single.flush()).isTrue();
         for (String feature : List.of("amount", "age", "velocity", "prediction:probabilities[fraud]")) {
-          double expected = single.fathom.monitoring().lastReport("fraud", 2).column(feature).psi();
+          double expected = FathomTestAccess.monitoring(single.fathom).lastReport("fraud", 2).column(feature).psi();
           Map<String, String> match = Map.of("model.version", "2", "feature", feature);
           Collection<MetricData> ma = h.metrics();
           Collection<MetricData> mb = other.metrics();
@@ -329,13 +330,13 @@ class ProfileAndDriftTest {
       model.predict(features(row(r, 0)));
     }
     assertThat(h.flush()).isTrue();
-    assertThat(h.fathom.monitoring().referenceSource("fraud", 1)).startsWith("live baseline of 300 samples");
-    assertThat(h.fathom.monitoring().lastReport("fraud", 1)).isNull();
+    assertThat(FathomTestAccess.monitoring(h.fathom).referenceSource("fraud", 1)).startsWith("live baseline of 300 samples");
+    assertThat(FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 1)).isNull();
     for (int i = 0; i < 300; i++) {
       model.predict(features(row(r, 400)));
     }
     assertThat(h.flush()).isTrue();
-    DriftReport report = h.fathom.monitoring().lastReport("fraud", 1);
+    DriftReport report = FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 1);
     assertThat(report.samples()).isEqualTo(300);
     assertThat(report.column("amount").severity()).isEqualTo(Severity.ALERT);
     assertThat(report.column("age").severity()).isEqualTo(Severity.NONE);
@@ -354,7 +355,7 @@ class ProfileAndDriftTest {
     DriftReport report = null;
     for (int i = 0; i < 200 && report == null; i++) {
       Thread.sleep(50);
-      report = h.fathom.monitoring().lastReport("fraud", 1);
+      report = FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 1);
     }
     assertThat(report).isNotNull();
     assertThat(report.samples()).isEqualTo(60);

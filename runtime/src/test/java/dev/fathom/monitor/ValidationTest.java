@@ -1,5 +1,6 @@
 package dev.fathom.monitor;
 
+import dev.fathom.FathomTestAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -293,7 +294,7 @@ class ValidationTest {
       }
       assertThat(h.flush()).isTrue();
       assertThat(Harness.longValue(h.metrics(), "fathom.sampling.samples", Map.of("model.name", "fraud"))).isEqualTo(before + 40);
-      assertThat(h.fathom.monitoring().lastReport("fraud", 1)).isNotNull();
+      assertThat(FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 1)).isNotNull();
       h.close();
       h = null;
     }
