@@ -55,8 +55,30 @@ public final class Agent {
     List<String> problems = new ArrayList<>();
     List<MethodTarget> methods = MethodTarget.parse(config.getList(Setting.INSTRUMENT_METHODS), problems);
     problems.forEach(p -> AgentLog.warn("configuration: " + p));
-    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, new ApplicationOrtJar(loader));
+    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, new ApplicationOrtJar(loader), cacheDirectory(config), loader.buildId());
     this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods);
+  }
+
+  /**
+   * The per-user cache of instrumented classes ({@code instrument.cache}): {@code
+   * $XDG_CACHE_HOME/fathom/agent} or {@code ~/.cache/fathom/agent} by default; null when off.
+   */
+  static Path cacheDirectory(FathomConfig config) {
+    String configured = config.getString(Setting.INSTRUMENT_CACHE).trim();
+    if (configured.equalsIgnoreCase("off")) {
+      return null;
+    }
+    try {
+      if (!configured.isEmpty()) {
+        return Path.of(configured).toAbsolutePath();
+      }
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+      return base.resolve("fathom").resolve("agent");
+    } catch (RuntimeException e) {
+      AgentLog.info("the cache of instrumented classes is off: " + Setting.INSTRUMENT_CACHE.key() + " '" + configured + "' is not a usable path: " + AgentLog.reason(e));
+      return null;
+    }
   }
 
   /** Called by the bootstrap; never throws. */
@@ -121,8 +143,6 @@ public final class Agent {
 
   private void startSlowParts() {
     try {
-      // Byte Buddy's own copy (relocated) without sun.misc.Unsafe: no deprecation warnings on new JDKs
-      System.setProperty("dev.fathom.shaded.net.bytebuddy.safe", "true");
       if (instrumenter.active()) {
         instrumenter.activate(attached);
         AgentLog.debug("instrumentation ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fathom.agent.it.apps.ConflictApp;
 import dev.fathom.agent.it.apps.OrtLoopApp;
 import dev.fathom.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +34,7 @@ class OnnxRuntimeAppIT {
     Path registry = Scenario.fraudRegistry(dir);
     Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
     monitored(java, registry, It.classPath(classes, It.lib("runtime", "onnxruntime-")), "1.24.2", OrtLoopApp.class.getName());
+    assertThat(dir.resolve("agent-cache")).as("the bundled version's OrtSession comes woven in the agent jar: nothing is woven at run time").doesNotExist();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -39,6 +43,11 @@ class OnnxRuntimeAppIT {
     Path registry = Scenario.fraudRegistry(dir);
     Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
     monitored(java, registry, It.classPath(classes, It.lib("other", "onnxruntime-1.20.0")), "1.20.0", OrtLoopApp.class.getName());
+    try (Stream<Path> cached = Files.list(dir.resolve("agent-cache"))) {
+      assertThat(cached.map(p -> p.getFileName().toString())).as("woven at run time, kept for the next start").singleElement().asString().startsWith("OrtSession-").endsWith(".woven");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
