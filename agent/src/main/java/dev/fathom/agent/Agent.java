@@ -45,6 +45,9 @@ public final class Agent {
   private final AgentService service;
   private final Instrumenter instrumenter;
   private final CallMonitor monitor;
+  /** Set once telemetry runs; read by the exit hook. */
+  private volatile AgentOpenTelemetry telemetry;
+  private volatile boolean exiting;
 
   private Agent(FathomConfig config, Instrumentation instrumentation, AgentClassLoader loader, boolean attached, long startNanos) {
     this.config = config;
@@ -147,7 +150,14 @@ public final class Agent {
         instrumenter.activate(attached);
         AgentLog.debug("instrumentation ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       }
+      if (!exitHook()) {
+        return; // the JVM is exiting already
+      }
       AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
+      this.telemetry = telemetry;
+      if (exiting) {
+        telemetry.stopPrometheus();
+      }
       AgentLog.debug("telemetry ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       OpenTelemetry otel = telemetry.openTelemetry();
       try {
@@ -161,6 +171,38 @@ public final class Agent {
       instrumenter.methodsRecording();
       service.disable("the agent failed to start: " + AgentLog.reason(t));
       AgentLog.warn("agent partly disabled: " + AgentLog.reason(t));
+    }
+  }
+
+  /**
+   * Stops the Prometheus endpoint when the JVM exits: its server thread waits in native code, which
+   * HotSpot's exit waits out for about 300 ms. Returns false when the JVM is exiting already.
+   */
+  private boolean exitHook() {
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(this), "fathom-agent-exit"));
+      return true;
+    } catch (IllegalStateException exitingAlready) {
+      exiting = true;
+      return false;
+    }
+  }
+
+  /** The JVM's exit: stops what would hold it back. */
+  private static final class AtExit implements Runnable {
+    private final Agent agent;
+
+    AtExit(Agent agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public void run() {
+      agent.exiting = true;
+      AgentOpenTelemetry t = agent.telemetry;
+      if (t != null) {
+        t.stopPrometheus();
+      }
     }
   }
 
