@@ -3,6 +3,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,7 +19,8 @@ import java.util.zip.ZipFile;
  * Packaging step between maven-shade and {@code Repackage.java}: weaves the ONNX Runtime classes the
  * agent instruments, as bundled in the shaded jar, with the agent's own {@link Weaver} (the very
  * classes of that jar, relocated Byte Buddy included, so the result is what the running agent would
- * produce) and writes each to {@code <out>/<internal name>/<sha256 of the original>.class}. The
+ * produce) and writes each to {@code <out>/<internal name>/<sha256 of the original>.class}, with
+ * the original beside it ({@code .original}) and an {@code index} of the originals' sha256. The
  * repackaging stores them under {@code inst/woven/}, where the agent finds them by hash instead of
  * loading Byte Buddy. Fails the build if a class cannot be woven completely.
  *
@@ -48,9 +50,12 @@ public final class PreWeave {
         }
         byte[] woven = Weaver.weaveOnnxRuntime(internalName, original, resolver);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(original));
-        Path file = out.resolve(internalName).resolve(sha256 + ".class");
-        Files.createDirectories(file.getParent());
-        Files.write(file, woven);
+        Path dir = out.resolve(internalName);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(sha256 + ".class"), woven);
+        // the original beside it and an index of the originals, so the agent recognizes these bytes without hashing
+        Files.write(dir.resolve(sha256 + ".original"), original);
+        Files.writeString(dir.resolve("index"), sha256 + "\n", StandardCharsets.US_ASCII);
         System.out.println("PreWeave: " + internalName + " (" + sha256.substring(0, 12) + "...) woven, " + original.length + " -> " + woven.length + " bytes");
       }
     }

@@ -27,8 +27,8 @@ import java.util.zip.ZipOutputStream;
  * bootstrap package ({@code dev/fathom/agent/bootstrap/}) and the manifest and legal files at the
  * root, and moves every other entry under {@code inst/}, renaming {@code .class} to {@code
  * .classdata}. No application class loader can then see a bundled class; the agent's own {@code
- * AgentClassLoader} defines them from there. Adds the classes {@code PreWeave.java} wove under
- * {@code inst/woven/}, and the build id ({@code Fathom-Build-Id}, a digest of every other entry) to
+ * AgentClassLoader} defines them from there. Adds what {@code PreWeave.java} wrote (woven classes,
+ * their originals, an index) under {@code inst/woven/}, and the build id ({@code Fathom-Build-Id}, a digest of every other entry) to
  * the manifest.
  *
  * <p>Reproducible: entries are written in sorted order (the manifest first) with one fixed time.
@@ -74,11 +74,13 @@ public final class Repackage {
       if (woven != null) {
         for (Path file : wovenFiles(woven)) {
           String relative = woven.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-          String target = WOVEN + relative.substring(0, relative.length() - ".class".length()) + ".classdata";
+          String target = WOVEN + (relative.endsWith(".class") ? relative.substring(0, relative.length() - ".class".length()) + ".classdata" : relative);
           if (targets.put(target, () -> Files.newInputStream(file)) != null) {
             throw new IllegalStateException("two entries map to " + target);
           }
-          wovenClasses++;
+          if (relative.endsWith(".class")) {
+            wovenClasses++;
+          }
         }
       }
       Source manifestSource = targets.remove(MANIFEST);
@@ -152,11 +154,11 @@ public final class Repackage {
       throw new IllegalStateException("no woven classes directory " + dir + " (the PreWeave step writes it)");
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> classes = files.filter(f -> f.toString().endsWith(".class")).sorted().toList();
-      if (classes.isEmpty()) {
+      List<Path> all = files.filter(Files::isRegularFile).sorted().toList();
+      if (all.stream().noneMatch(f -> f.toString().endsWith(".class"))) {
         throw new IllegalStateException("no woven classes in " + dir);
       }
-      return classes;
+      return all;
     }
   }
 

@@ -183,7 +183,7 @@ public final class Instrumenter {
         try (java.io.InputStream in = jar.getInputStream(entry)) {
           original = in.readAllBytes();
         }
-        String sha256 = WovenClasses.sha256(original);
+        String sha256 = woven.key(internalName, original);
         if (woven.find(internalName, sha256) != null) {
           continue;
         }
@@ -269,7 +269,7 @@ public final class Instrumenter {
     /** An ONNX Runtime class: woven bytes known by its hash, else woven now by Byte Buddy (and kept). */
     private byte[] onnxRuntime(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
       long start = System.nanoTime();
-      String sha256 = WovenClasses.sha256(bytes);
+      String sha256 = woven.key(className, bytes);
       WovenClasses.Found found = woven.find(className, sha256);
       if (found != null) {
         if (AgentLog.debugEnabled()) {

@@ -4,6 +4,7 @@ import dev.fathom.agent.bootstrap.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,7 +19,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>this JVM's memory (classes woven since start);
  *   <li>the agent jar: the bundled ONNX Runtime version, woven by the build ({@code
  *       inst/woven/<internal name>/<sha256>.classdata}, read as the resource {@code
- *       woven/<internal name>/<sha256>.class} of the agent's class loader);
+ *       woven/<internal name>/<sha256>.class} of the agent's class loader; the original it wove
+ *       beside it, so that {@link #key} recognizes those bytes without hashing them);
  *   <li>the per-user cache directory ({@code instrument.cache}): classes woven by an earlier start
  *       of an application with another ONNX Runtime version, keyed by original sha256 and the
  *       agent's build id (a new agent build never reads an old build's result).
@@ -47,6 +51,9 @@ import java.util.concurrent.TimeUnit;
 final class WovenClasses {
   /** Resource prefix, in the agent's class loader, of the classes woven by the build. */
   static final String RESOURCE_PREFIX = "woven/";
+  /** Per class, the sha256 of each original the build wove, one a line. */
+  static final String INDEX = "index";
+  static final String ORIGINAL_SUFFIX = ".original";
   static final String CACHE_SUFFIX = ".woven";
   private static final byte[] MAGIC = {'F', 'W', 'C', '1'};
   private static final int HEADER = MAGIC.length + 32 + 32;
@@ -60,6 +67,7 @@ final class WovenClasses {
   private final Path cacheDir;
   private final String buildId;
   private final ConcurrentHashMap<String, Found> memory = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Bundled>> bundled = new ConcurrentHashMap<>();
   private volatile boolean cacheEnabled;
 
   /**
@@ -72,6 +80,56 @@ final class WovenClasses {
     this.cacheDir = cacheDir;
     this.buildId = buildId == null ? null : buildId.replaceAll("[^0-9a-zA-Z]", "");
     this.cacheEnabled = cacheDir != null && this.buildId != null && !this.buildId.isEmpty();
+  }
+
+  /**
+   * The key of a class's bytes: the sha256 of the original. For the bundled version it comes from
+   * the build's index after a byte-for-byte comparison with the original it wove, which spares the
+   * application's thread the JDK's security providers and a cold SHA-256 (tens of milliseconds
+   * at start-up); other bytes are hashed.
+   */
+  String key(String internalName, byte[] original) {
+    for (Bundled b : bundled(internalName)) {
+      if (Arrays.equals(b.original(), original)) {
+        return b.sha256();
+      }
+    }
+    return sha256(original);
+  }
+
+  /** An original the build wove: its bytes and their sha256. */
+  private record Bundled(byte[] original, String sha256) {}
+
+  /**
+   * The originals the build wove for a class: {@code woven/<internal name>/index} lists their
+   * sha256, one a line, and {@code <sha256>.original} holds each one's bytes. Read once.
+   */
+  private List<Bundled> bundled(String internalName) {
+    List<Bundled> known = bundled.get(internalName);
+    if (known != null) {
+      return known;
+    }
+    List<Bundled> found = new ArrayList<>();
+    String dir = RESOURCE_PREFIX + internalName + "/";
+    try (InputStream index = agentLoader.getResourceAsStream(dir + INDEX)) {
+      if (index != null) {
+        for (String line : new String(index.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+          String sha256 = line.trim();
+          if (sha256.isEmpty()) {
+            continue;
+          }
+          try (InputStream original = agentLoader.getResourceAsStream(dir + sha256 + ORIGINAL_SUFFIX)) {
+            if (original != null) {
+              found.add(new Bundled(original.readAllBytes(), sha256));
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      AgentLog.debug("cannot read the index of woven " + internalName + " classes in the agent jar: " + AgentLog.reason(e));
+    }
+    List<Bundled> raced = bundled.putIfAbsent(internalName, List.copyOf(found));
+    return raced != null ? raced : bundled.get(internalName);
   }
 
   /** The woven bytes for the class {@code internalName} whose original bytes have {@code sha256}, or null. */

@@ -54,15 +54,35 @@ class WovenClassesTest {
     Path entry = dir.resolve("jar/woven/" + SESSION + "/" + sha256 + ".class");
     Files.createDirectories(entry.getParent());
     Files.write(entry, woven);
+    Files.write(entry.resolveSibling(sha256 + ".original"), original);
+    Files.writeString(entry.resolveSibling("index"), sha256 + "\n");
     try (URLClassLoader agentJar = new URLClassLoader(new URL[] {dir.resolve("jar").toUri().toURL()}, null)) {
       WovenClasses classes = new WovenClasses(agentJar, null, null);
-      WovenClasses.Found found = classes.find(SESSION, sha256);
+      assertThat(classes.key(SESSION, original)).isEqualTo(sha256);
+      WovenClasses.Found found = classes.find(SESSION, classes.key(SESSION, original));
       assertThat(found).isNotNull();
       assertThat(found.bytes()).isEqualTo(woven);
       assertThat(found.source()).contains("build");
       assertThat(classes.find(SESSION, WovenClasses.sha256(woven))).as("other bytes, other hash").isNull();
       found.bytes()[0] = 0;
       assertThat(classes.find(SESSION, sha256).bytes()).as("callers get copies").isEqualTo(woven);
+    }
+  }
+
+  /** The bundled original is recognized by comparing bytes (no hashing on the application's thread); other bytes are hashed. */
+  @Test
+  void theBundledOriginalIsRecognizedByItsBytes() throws IOException {
+    String indexed = "ab".repeat(32);
+    Path dirOfClass = Files.createDirectories(dir.resolve("jar/woven/" + SESSION));
+    Files.write(dirOfClass.resolve(indexed + ".original"), original);
+    Files.writeString(dirOfClass.resolve("index"), indexed + "\n");
+    try (URLClassLoader agentJar = new URLClassLoader(new URL[] {dir.resolve("jar").toUri().toURL()}, null)) {
+      WovenClasses classes = new WovenClasses(agentJar, null, null);
+      assertThat(classes.key(SESSION, original)).as("the index's key, found by comparison").isEqualTo(indexed);
+      byte[] other = original.clone();
+      other[other.length - 1] ^= 1;
+      assertThat(classes.key(SESSION, other)).isEqualTo(WovenClasses.sha256(other));
+      assertThat(new WovenClasses(emptyJar(), null, null).key(SESSION, original)).as("no index: hashed").isEqualTo(sha256);
     }
   }
 

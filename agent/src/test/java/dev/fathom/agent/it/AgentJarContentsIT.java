@@ -96,7 +96,16 @@ class AgentJarContentsIT {
         }
       }
     }
-    assertThat(woven).containsExactly("inst/woven/ai/onnxruntime/OrtSession/" + sha256 + ".classdata");
+    String dir = "inst/woven/ai/onnxruntime/OrtSession/";
+    assertThat(woven).containsExactlyInAnyOrder(dir + sha256 + ".classdata", dir + sha256 + ".original", dir + "index");
+    try (JarFile jar = new JarFile(It.agentJar().toFile())) {
+      try (InputStream in = jar.getInputStream(jar.getEntry(dir + sha256 + ".original"))) {
+        assertThat(in.readAllBytes()).as("the original it wove, to recognize it by").isEqualTo(original);
+      }
+      try (InputStream in = jar.getInputStream(jar.getEntry(dir + "index"))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(sha256 + "\n");
+      }
+    }
   }
 
   /** A bootstrap class names no type outside the JDK and its own package in its constant pool. */
