@@ -39,6 +39,11 @@ import java.util.jar.JarFile;
  */
 public final class Instrumenter {
   static final long GATE_TIMEOUT_SECONDS = 10;
+  /**
+   * The ONNX Runtime classes the agent instruments (internal names); declared here, not in {@link
+   * Weaver}, so premain does not load Byte Buddy's types.
+   */
+  static final Set<String> ONNX_RUNTIME_CLASSES = Set.of("ai/onnxruntime/OrtSession");
 
   private final Instrumentation instrumentation;
   private final ClassLoader agentLoader;
@@ -73,7 +78,7 @@ public final class Instrumenter {
     this.methods = List.copyOf(methods);
     this.woven = new WovenClasses(agentLoader, cacheDir, buildId);
     if (onnxRuntime) {
-      internalNames.addAll(Weaver.ONNX_RUNTIME_CLASSES);
+      internalNames.addAll(ONNX_RUNTIME_CLASSES);
     }
     for (MethodTarget m : methods) {
       internalNames.add(m.className().replace('.', '/'));
@@ -174,7 +179,7 @@ public final class Instrumenter {
         return false;
       }
       boolean wove = false;
-      for (String internalName : Weaver.ONNX_RUNTIME_CLASSES) {
+      for (String internalName : ONNX_RUNTIME_CLASSES) {
         java.util.zip.ZipEntry entry = jar.getEntry(internalName + ".class");
         if (entry == null || methodClasses.contains(internalName)) {
           continue;

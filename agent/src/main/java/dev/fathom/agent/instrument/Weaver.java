@@ -46,7 +46,7 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class Weaver implements ClassFileTransformer {
   /** The ONNX Runtime classes the agent instruments (internal names). */
-  public static final Set<String> ONNX_RUNTIME_CLASSES = Set.of("ai/onnxruntime/OrtSession");
+  public static final Set<String> ONNX_RUNTIME_CLASSES = Instrumenter.ONNX_RUNTIME_CLASSES;
 
   static final String ORT_SESSION = "ai.onnxruntime.OrtSession";
 
