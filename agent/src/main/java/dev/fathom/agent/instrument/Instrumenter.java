@@ -24,10 +24,11 @@ import java.util.jar.JarFile;
  *   <li>{@link #installGate()} (premain): a plain {@link ClassFileTransformer} that looks at class
  *       names only; every class but the few the agent instruments passes at the cost of a set
  *       lookup.
- *   <li>ONNX Runtime's {@code OrtSession}: the gate hashes the class bytes and hands out woven bytes
- *       from {@link WovenClasses} (woven by the build for the bundled ONNX Runtime version, or by an
- *       earlier start, or ahead of time in this one) without Byte Buddy. Only another version seen
- *       for the first time is woven by the {@link Weaver} then and there (and cached).
+ *   <li>ONNX Runtime's {@code OrtSession}: the gate recognizes the class bytes (equal to the
+ *       original the build wove, else by their sha256) and hands out woven bytes from {@link
+ *       WovenClasses} (woven by the build for the bundled ONNX Runtime version, by an earlier start,
+ *       or ahead of time in this one) without Byte Buddy. Only a version seen for the first time is
+ *       woven by the {@link Weaver} then and there (and cached).
  *   <li>{@link #activate} (the agent's start-up thread): builds the {@link Weaver} when something
  *       needs it (the classes of {@code instrument.methods}, which wait for it at most {@link
  *       #GATE_TIMEOUT_SECONDS}; an application ONNX Runtime version the cache does not know, woven

@@ -68,6 +68,33 @@ class OnnxRuntimeAppIT {
   }
 
   /**
+   * With nothing to preload, the agent leaves telemetry and serving until the application needs
+   * them: its first session starts them, and the session's calls are monitored.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.fathom.agent.it.It#javas")
+  void theApplicationsFirstSessionStartsTheAgentsTelemetry(It.Named java) {
+    Path registry = Scenario.fraudRegistry(dir);
+    Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
+    int port = It.freePort();
+    try (ForkedJvm app =
+        Scenario.on(It.java(java))
+            .setting("registry=" + registry)
+            .setting("prometheus.port=" + port)
+            .setting("debug=true")
+            .classPath(It.classPath(classes, It.lib("runtime", "onnxruntime-")))
+            .main(OrtLoopApp.class.getName(), TestData.model("mlp16.onnx").toString(), "-1", "5")
+            .start(dir)) {
+      app.awaitOutput(l -> l.startsWith("first call done"), "'first call done'");
+      String metrics = It.scrapeUntil(port, t -> It.value(t, COUNT, FRAUD) > 0, app);
+      assertThat(It.value(metrics, COUNT, FRAUD)).isPositive();
+      app.completes();
+      assertThat(app.errorLines("[fathom-agent] DEBUG the application needs the agent after")).as(app.describe()).hasSize(1);
+      assertThat(app.errorLines("[fathom-agent] WARN")).as(app.describe()).isEmpty();
+    }
+  }
+
+  /**
    * Runs the application with the agent serving {@code fraud} and checks everything about it in one
    * go: normal output and exit, monitored calls under the registry name, the agent's own model
    * served on the application's ONNX Runtime.
