@@ -181,7 +181,10 @@ public final class Agent {
         awaitStartSignal();
       }
       if (!exitHook()) {
-        return; // the JVM is exiting already
+        // the JVM is exiting already: release whatever waits for the agent
+        instrumenter.methodsRecording();
+        service.disable("the JVM is exiting");
+        return;
       }
       AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
       this.telemetry = telemetry;
