@@ -8,8 +8,11 @@
 #   mvn -q -pl runtime,agent -am package -DskipTests      # builds agent/target/fathom-agent.jar
 #   benchmarks/agent-startup.sh [RUNS]
 #
-# Writes benchmarks/results/agent-startup.json (every run's figures, medians, the verdicts, the
-# machine's load) and prints a Markdown table. Runs are interleaved (no agent, Fathom, OpenTelemetry,
+# Writes benchmarks/results/agent-startup.json and prints a Markdown table. The JSON has "target"
+# (max_ms), "machine" (cpus, load averages), "git", and "results": one entry per Java, app (hello,
+# model) and agent (none, fathom, otel) with "median" and "runs" (wall_s, cpu_s, rss_mib), and for
+# the agents "added" (wall_ms, cpu_ms, rss_mib over the same Java's plain JVM) and, for Fathom,
+# "meets_target". Runs are interleaved (no agent, Fathom, OpenTelemetry,
 # then again), so load from other processes on a shared machine spreads over all three.
 #
 # Environment:
