@@ -23,18 +23,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The agent, started by the bootstrap inside its {@link AgentClassLoader}. Premain does only what
  * must happen before the application's first class: read the configuration, install the bridge
- * service and the instrumentation gate. Everything slow runs on the daemon thread {@code
- * fathom-agent-start}: the Byte Buddy transformer, OpenTelemetry with the Prometheus endpoint, the
- * agent's {@link Fathom} on the registry, preloading and warming the configured models. Each part
- * that cannot start (a bad value, no registry, a port in use, an unusable ONNX Runtime) is disabled
- * with one log line; the application always starts.
+ * service and the instrumentation gate (which hands out ONNX Runtime's classes woven at build time,
+ * without Byte Buddy). Everything slow runs on the daemon thread {@code fathom-agent-start}: Byte
+ * Buddy when something needs it, then OpenTelemetry with the Prometheus endpoint, the agent's {@link
+ * Fathom} on the registry, preloading and warming the configured models. Those begin when the
+ * application first needs them or after {@link #DEFERRED_START_MILLIS} (right away after an attach,
+ * with models to preload or methods to monitor), so they do not compete with the application's own
+ * start. Each part that cannot start (a bad value, no registry, a port in use, an unusable ONNX
+ * Runtime) is disabled with one log line; the application always starts.
  */
 public final class Agent {
+  /** Longest wait, from premain, before telemetry and serving start when nothing asked for them. */
+  static final long DEFERRED_START_MILLIS = 1000;
+
   /** The agent of this JVM, held for its lifetime. */
   private static volatile Agent running;
 
@@ -45,18 +52,48 @@ public final class Agent {
   private final AgentService service;
   private final Instrumenter instrumenter;
   private final CallMonitor monitor;
+  /** Opens when the application first needs telemetry or serving; see {@link #DEFERRED_START_MILLIS}. */
+  private final CountDownLatch startSignal = new CountDownLatch(1);
+  /** Whether telemetry and serving start without waiting: after an attach, with models to preload or methods to monitor. */
+  private final boolean startsRightAway;
+  /** Set once telemetry runs; read by the exit hook. */
+  private volatile AgentOpenTelemetry telemetry;
+  private volatile boolean exiting;
 
   private Agent(FathomConfig config, Instrumentation instrumentation, AgentClassLoader loader, boolean attached, long startNanos) {
     this.config = config;
     this.loader = loader;
     this.attached = attached;
     this.startNanos = startNanos;
-    this.service = new AgentService(config.getPath(Setting.REGISTRY).toString());
+    this.service = new AgentService(config.getPath(Setting.REGISTRY).toString(), new StartNow(startSignal));
     List<String> problems = new ArrayList<>();
     List<MethodTarget> methods = MethodTarget.parse(config.getList(Setting.INSTRUMENT_METHODS), problems);
     problems.forEach(p -> AgentLog.warn("configuration: " + p));
-    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, new ApplicationOrtJar(loader));
-    this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods);
+    this.instrumenter = new Instrumenter(instrumentation, loader, config.getBoolean(Setting.INSTRUMENT_ONNXRUNTIME), methods, new ApplicationOrtJar(loader), cacheDirectory(config), loader.buildId());
+    this.monitor = new CallMonitor(config.getPath(Setting.REGISTRY), methods, new StartNow(startSignal));
+    this.startsRightAway = attached || !methods.isEmpty() || !config.getList(Setting.MODELS).isEmpty();
+  }
+
+  /**
+   * The per-user cache of instrumented classes ({@code instrument.cache}): {@code
+   * $XDG_CACHE_HOME/fathom/agent} or {@code ~/.cache/fathom/agent} by default; null when off.
+   */
+  static Path cacheDirectory(FathomConfig config) {
+    String configured = config.getString(Setting.INSTRUMENT_CACHE).trim();
+    if (configured.equalsIgnoreCase("off")) {
+      return null;
+    }
+    try {
+      if (!configured.isEmpty()) {
+        return Path.of(configured).toAbsolutePath();
+      }
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+      return base.resolve("fathom").resolve("agent");
+    } catch (RuntimeException e) {
+      AgentLog.info("the cache of instrumented classes is off: " + Setting.INSTRUMENT_CACHE.key() + " '" + configured + "' is not a usable path: " + AgentLog.reason(e));
+      return null;
+    }
   }
 
   /** Called by the bootstrap; never throws. */
@@ -105,6 +142,20 @@ public final class Agent {
     }
   }
 
+  /** Opens the start signal: the application needs the agent's telemetry or serving now. */
+  private static final class StartNow implements Runnable {
+    private final CountDownLatch signal;
+
+    StartNow(CountDownLatch signal) {
+      this.signal = signal;
+    }
+
+    @Override
+    public void run() {
+      signal.countDown();
+    }
+  }
+
   /** The application's ONNX Runtime jar, located on first use. */
   private static final class ApplicationOrtJar implements java.util.function.Supplier<java.util.jar.JarFile> {
     private final AgentClassLoader loader;
@@ -121,13 +172,25 @@ public final class Agent {
 
   private void startSlowParts() {
     try {
-      // Byte Buddy's own copy (relocated) without sun.misc.Unsafe: no deprecation warnings on new JDKs
-      System.setProperty("dev.fathom.shaded.net.bytebuddy.safe", "true");
       if (instrumenter.active()) {
         instrumenter.activate(attached);
+        monitor.prepare();
         AgentLog.debug("instrumentation ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       }
+      if (!startsRightAway) {
+        awaitStartSignal();
+      }
+      if (!exitHook()) {
+        // the JVM is exiting already: release whatever waits for the agent
+        instrumenter.methodsRecording();
+        service.disable("the JVM is exiting");
+        return;
+      }
       AgentOpenTelemetry telemetry = AgentOpenTelemetry.start(config);
+      this.telemetry = telemetry;
+      if (exiting) {
+        telemetry.stopPrometheus();
+      }
       AgentLog.debug("telemetry ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
       OpenTelemetry otel = telemetry.openTelemetry();
       try {
@@ -141,6 +204,54 @@ public final class Agent {
       instrumenter.methodsRecording();
       service.disable("the agent failed to start: " + AgentLog.reason(t));
       AgentLog.warn("agent partly disabled: " + AgentLog.reason(t));
+    }
+  }
+
+  /**
+   * Lets the application start undisturbed: telemetry and serving (a few hundred milliseconds of
+   * CPU, which on a busy or small machine the application's own start would pay for) begin when the
+   * application first needs them (it creates an ONNX Runtime session, or calls the agent's Fathom)
+   * or {@link #DEFERRED_START_MILLIS} after premain, whichever comes first.
+   */
+  private void awaitStartSignal() {
+    long waitMillis = DEFERRED_START_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    try {
+      boolean asked = waitMillis <= 0 || startSignal.await(waitMillis, TimeUnit.MILLISECONDS);
+      AgentLog.debug((asked && waitMillis > 0 ? "the application needs the agent" : "the application started") + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms: starting telemetry and serving");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Stops the Prometheus endpoint when the JVM exits: its server thread waits in native code, which
+   * HotSpot's exit waits out for about 300 ms. Returns false when the JVM is exiting already.
+   */
+  private boolean exitHook() {
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(this), "fathom-agent-exit"));
+      return true;
+    } catch (IllegalStateException exitingAlready) {
+      exiting = true;
+      return false;
+    }
+  }
+
+  /** The JVM's exit: stops what would hold it back. */
+  private static final class AtExit implements Runnable {
+    private final Agent agent;
+
+    AtExit(Agent agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public void run() {
+      agent.exiting = true;
+      AgentOpenTelemetry t = agent.telemetry;
+      if (t != null) {
+        t.stopPrometheus();
+      }
     }
   }
 

@@ -31,6 +31,11 @@ final class AgentOpenTelemetry {
     return telemetry.openTelemetry();
   }
 
+  /** Stops the Prometheus endpoint (at the JVM's exit). */
+  void stopPrometheus() {
+    telemetry.stopPrometheus();
+  }
+
   /** For the start-up line, starting with "; " when not empty. */
   String describe() {
     String endpoint = telemetry.prometheusEndpoint();

@@ -37,13 +37,19 @@ public final class AgentService implements FathomService {
   static final long READY_TIMEOUT_SECONDS = 60;
 
   private final String registry;
+  private final Runnable needed;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile Fathom fathom;
   private volatile String disabled;
 
-  /** @param registry the configured registry directory */
-  public AgentService(String registry) {
+  /**
+   * @param registry the configured registry directory
+   * @param needed told on every call that needs the agent's {@link Fathom}: the agent starts it
+   *     now if it has not yet
+   */
+  public AgentService(String registry, Runnable needed) {
     this.registry = registry;
+    this.needed = needed;
   }
 
   /** Serving is ready: calls go to {@code instance}. */
@@ -59,6 +65,9 @@ public final class AgentService implements FathomService {
   }
 
   private Fathom fathom() {
+    if (ready.getCount() > 0) {
+      needed.run();
+    }
     try {
       if (!ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw error(new FathomException("the Fathom agent is still starting after " + READY_TIMEOUT_SECONDS + " s"));

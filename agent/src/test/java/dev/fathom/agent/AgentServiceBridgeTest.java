@@ -52,7 +52,7 @@ class AgentServiceBridgeTest {
     registry.publishMlp("fraud");
     registry.publishClassifier("churn");
     fathom = Fathom.builder().registry(registry.root()).watchInterval(Duration.ZERO).build();
-    service = new AgentService(registry.root().toString());
+    service = new AgentService(registry.root().toString(), () -> {});
     service.ready(fathom);
     FathomBridge.installService(service);
     bridge = AgentBridge.connect(FathomBridge.class.getClassLoader());
@@ -160,11 +160,25 @@ class AgentServiceBridgeTest {
 
   @Test
   void disabledServingSaysWhy() {
-    AgentService off = new AgentService("/nowhere");
+    AgentService off = new AgentService("/nowhere", () -> {});
     off.disable("the registry /nowhere does not exist");
     FathomBridge.installService(off);
     AgentBridge offBridge = AgentBridge.connect(FathomBridge.class.getClassLoader());
     assertThatThrownBy(() -> offBridge.model("fraud")).isExactlyInstanceOf(FathomException.class).hasMessageContaining("does not serve models: the registry /nowhere does not exist");
+  }
+
+  /** The agent starts its Fathom when the application first needs it: a call before that asks for it and waits. */
+  @Test
+  void aCallBeforeServingIsReadyAsksTheAgentToStartAndWaits() throws Exception {
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    AgentService starting = new AgentService(dir.resolve("models").toString(), asked::countDown);
+    FathomBridge.installService(starting);
+    AgentBridge early = AgentBridge.connect(FathomBridge.class.getClassLoader());
+    java.util.concurrent.CompletableFuture<Object> model = java.util.concurrent.CompletableFuture.supplyAsync(() -> early.model("fraud"));
+    assertThat(asked.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the agent was asked to start").isTrue();
+    assertThat(model).isNotDone();
+    starting.ready(fathom);
+    assertThat(model.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
   }
 
   private static <T extends Throwable> T catchLocal(Runnable call, Class<T> type) {

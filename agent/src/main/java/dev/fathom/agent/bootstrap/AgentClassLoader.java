@@ -49,6 +49,7 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
   private final int[] versions;
   private final String title;
   private final String version;
+  private final String buildId;
   private final Object ortLock = new Object();
   private volatile OrtLocator.Location ort;
   private ProtectionDomain ortDomain;
@@ -67,6 +68,15 @@ public final class AgentClassLoader extends ClassLoader implements java.io.Close
     java.util.jar.Manifest manifest = jar.getManifest();
     this.title = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Title");
     this.version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
+    this.buildId = manifest == null ? null : manifest.getMainAttributes().getValue(BUILD_ID);
+  }
+
+  /** Manifest attribute: a digest of the jar's contents, written by the packaging. */
+  public static final String BUILD_ID = "Fathom-Build-Id";
+
+  /** The agent build's id ({@value #BUILD_ID}: the same for the same jar contents), or null if the jar has none. */
+  public String buildId() {
+    return buildId;
   }
 
   /** The agent jar this loader reads. */

@@ -1,53 +1,38 @@
 package dev.fathom.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import dev.fathom.agent.bootstrap.AgentLog;
 import dev.fathom.agent.monitor.MethodTarget;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
-import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.jar.JarFile;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 
 /**
- * Installs the agent's instrumentation in two steps, so premain stays fast and no class is missed:
+ * Installs the agent's instrumentation so that premain stays fast, no class is missed, and an
+ * application that loads a model right away never waits for Byte Buddy:
  *
  * <ol>
  *   <li>{@link #installGate()} (premain): a plain {@link ClassFileTransformer} that looks at class
- *       names only. A class it cares about ({@code ai.onnxruntime.OrtSession}, the classes of {@code
- *       instrument.methods}) that loads before Byte Buddy is ready waits for it (at most {@link
- *       #GATE_TIMEOUT_SECONDS}); every other class passes at the cost of a set lookup.
- *   <li>{@link #activate} (the agent's start-up thread): builds and warms up the Byte Buddy
- *       transformer (advice on narrow matchers), opens the gate, and retransforms the classes
- *       already loaded (after a dynamic attach).
+ *       names only; every class but the few the agent instruments passes at the cost of a set
+ *       lookup.
+ *   <li>ONNX Runtime's {@code OrtSession}: the gate recognizes the class bytes (equal to the
+ *       original the build wove, else by their sha256) and hands out woven bytes from {@link
+ *       WovenClasses} (woven by the build for the bundled ONNX Runtime version, by an earlier start,
+ *       or ahead of time in this one) without Byte Buddy. Only a version seen for the first time is
+ *       woven by the {@link Weaver} then and there (and cached).
+ *   <li>{@link #activate} (the agent's start-up thread): builds the {@link Weaver} when something
+ *       needs it (the classes of {@code instrument.methods}, which wait for it at most {@link
+ *       #GATE_TIMEOUT_SECONDS}; an application ONNX Runtime version the cache does not know, woven
+ *       ahead from its jar), and retransforms the classes already loaded (after a dynamic attach).
  * </ol>
  *
  * Classes of the agent's own class loader (its ONNX Runtime) are never touched. A method the
@@ -55,7 +40,11 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class Instrumenter {
   static final long GATE_TIMEOUT_SECONDS = 10;
-  static final String ORT_SESSION = "ai.onnxruntime.OrtSession";
+  /**
+   * The ONNX Runtime classes the agent instruments (internal names); declared here, not in {@link
+   * Weaver}, so premain does not load Byte Buddy's types.
+   */
+  static final Set<String> ONNX_RUNTIME_CLASSES = Set.of("ai/onnxruntime/OrtSession");
 
   private final Instrumentation instrumentation;
   private final ClassLoader agentLoader;
@@ -67,19 +56,30 @@ public final class Instrumenter {
   private final Supplier<JarFile> applicationOrtJar;
   private final Set<String> methodClasses = ConcurrentHashMap.newKeySet();
   private final CountDownLatch methodsRecording = new CountDownLatch(1);
+  private final WovenClasses woven;
+  private final Object weaverLock = new Object();
+  private final Object weaveLock = new Object();
+  /** Built on first need; {@link #weaverReady} opens once it is built (or failed to build). */
+  private volatile Weaver weaver;
+  private volatile boolean weaverFailed;
+  private final CountDownLatch weaverReady = new CountDownLatch(1);
 
   /**
    * @param applicationOrtJar the application's ONNX Runtime jar, or null when it has none on its
-   *     class path; its {@code OrtSession} is transformed ahead, off the application's threads
+   *     class path; its {@code OrtSession} is woven ahead, off the application's threads, when no
+   *     woven copy is known
+   * @param cacheDir the per-user cache of woven classes, or null for none
+   * @param buildId the agent build's id, part of every cache key; null disables the cache
    */
-  public Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader, boolean onnxRuntime, List<MethodTarget> methods, Supplier<JarFile> applicationOrtJar) {
+  public Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader, boolean onnxRuntime, List<MethodTarget> methods, Supplier<JarFile> applicationOrtJar, Path cacheDir, String buildId) {
     this.instrumentation = instrumentation;
     this.applicationOrtJar = applicationOrtJar;
     this.agentLoader = agentLoader;
     this.onnxRuntime = onnxRuntime;
     this.methods = List.copyOf(methods);
+    this.woven = new WovenClasses(agentLoader, cacheDir, buildId);
     if (onnxRuntime) {
-      internalNames.add(ORT_SESSION.replace('.', '/'));
+      internalNames.addAll(ONNX_RUNTIME_CLASSES);
     }
     for (MethodTarget m : methods) {
       internalNames.add(m.className().replace('.', '/'));
@@ -98,20 +98,19 @@ public final class Instrumenter {
   }
 
   /**
-   * Step 2: builds the transformer, opens the gate and retransforms what is already loaded.
+   * Step 3, on the agent's start-up thread: builds the weaver if the configured methods need it,
+   * weaves the application's ONNX Runtime ahead if no woven copy is known, and retransforms what is
+   * already loaded.
    *
    * @param retransformLoaded whether to look for already-loaded classes (after an attach)
    */
   public void activate(boolean retransformLoaded) {
-    try {
-      long t0 = System.nanoTime();
-      ClassFileTransformer transformer = build();
-      AgentLog.debug("Byte Buddy transformer built in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-      gate.open(transformer);
-    } catch (RuntimeException | LinkageError e) {
-      gate.open(null);
-      AgentLog.warn("instrumentation disabled: " + AgentLog.reason(e));
-      return;
+    boolean wovenAhead = onnxRuntime && weaveAhead();
+    if (!methods.isEmpty()) {
+      Weaver w = weaver();
+      if (w != null && !wovenAhead) {
+        warmUp(w);
+      }
     }
     if (retransformLoaded || gate.missed()) {
       retransformLoaded();
@@ -124,7 +123,7 @@ public final class Instrumenter {
    */
   public void methodsRecording() {
     methodsRecording.countDown();
-    if (gate.missed() && gate.delegate != null) {
+    if (gate.missed() && weaver != null) {
       retransformLoaded();
     }
   }
@@ -142,73 +141,89 @@ public final class Instrumenter {
   }
 
   /**
-   * Byte Buddy's pieces, built and warmed up on the agent's thread: a {@link ByteBuddy} that
-   * decorates classes in place (advice only, no new members, so it also serves retransformation)
-   * and the parsed advice. Deliberately not an {@code AgentBuilder}: its transformer factory
-   * generates a class at start-up, which costs hundreds of milliseconds on a small machine.
+   * The Byte Buddy weaver, built now by the calling thread if no other thread built it yet; null if
+   * it cannot be built (logged once).
    */
-  private ClassFileTransformer build() {
-    ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
-    Advice run = Advice.to(OrtRunAdvice.class);
-    Advice create = Advice.to(OrtSessionAdvice.class);
-    Map<String, List<MethodTarget>> byClass = new HashMap<>();
-    Map<Integer, Advice> methodAdvice = new HashMap<>();
-    for (MethodTarget target : methods) {
-      byClass.computeIfAbsent(target.className(), k -> new ArrayList<>()).add(target);
-      methodAdvice.put(target.id(), Advice.withCustomMapping().bind(MethodId.class, target.id()).to(MethodAdvice.class));
+  private Weaver weaver() {
+    Weaver w = weaver;
+    if (w != null || weaverFailed) {
+      return w;
     }
-    ClassFileTransformer transformer =
-        new ClassFileTransformer() {
-          @Override
-          public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-            String name = className.replace('/', '.');
-            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes), loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-            TypeDescription type = pool.describe(name).resolve();
-            DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
-            if (onnxRuntime && name.equals(ORT_SESSION)) {
-              builder = onnxRuntime(builder, type, run, create);
-            }
-            for (MethodTarget target : byClass.getOrDefault(name, List.of())) {
-              builder = method(builder, type, target, methodAdvice.get(target.id()));
-            }
-            return builder.make(pool).getBytes();
-          }
-        };
-    if (!precompute(transformer)) {
-      warmUp(transformer);
+    synchronized (weaverLock) {
+      if (weaver == null && !weaverFailed) {
+        try {
+          long t0 = System.nanoTime();
+          // Byte Buddy's own copy (relocated) without sun.misc.Unsafe: no deprecation warnings on new JDKs
+          System.setProperty("dev.fathom.shaded.net.bytebuddy.safe", "true");
+          weaver = new Weaver(onnxRuntime, methods, this::once);
+          AgentLog.debug("Byte Buddy weaver built in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (RuntimeException | LinkageError e) {
+          weaverFailed = true;
+          AgentLog.warn("instrumentation disabled: " + AgentLog.reason(e));
+        } finally {
+          weaverReady.countDown();
+        }
+      }
+      return weaver;
     }
-    return transformer;
   }
 
   /**
-   * Transforms the application's {@code OrtSession} from its jar now, so the class loads without
-   * waiting for Byte Buddy when the application gets to it (the gate hands out the result when the
-   * bytes it is given are the same). Returns whether it did.
+   * Weaves the application's {@code OrtSession} from its jar now, when neither the build nor the
+   * cache has it woven, so the class loads without waiting for Byte Buddy when the application gets
+   * to it. Returns whether it wove.
    */
-  private boolean precompute(ClassFileTransformer transformer) {
-    if (!onnxRuntime) {
-      return false;
-    }
+  private boolean weaveAhead() {
     try {
       JarFile jar = applicationOrtJar.get();
-      java.util.zip.ZipEntry entry = jar == null ? null : jar.getEntry(ORT_SESSION.replace('.', '/') + ".class");
-      if (entry == null) {
+      if (jar == null) {
         return false;
       }
-      byte[] original;
-      try (java.io.InputStream in = jar.getInputStream(entry)) {
-        original = in.readAllBytes();
+      boolean wove = false;
+      for (String internalName : ONNX_RUNTIME_CLASSES) {
+        java.util.zip.ZipEntry entry = jar.getEntry(internalName + ".class");
+        if (entry == null || methodClasses.contains(internalName)) {
+          continue;
+        }
+        byte[] original;
+        try (java.io.InputStream in = jar.getInputStream(entry)) {
+          original = in.readAllBytes();
+        }
+        String sha256 = woven.key(internalName, original);
+        if (woven.find(internalName, sha256) != null) {
+          continue;
+        }
+        // resolves the types the class refers to from its own jar and the JDK
+        try (java.net.URLClassLoader jarLoader = new java.net.URLClassLoader(new java.net.URL[] {new java.io.File(jar.getName()).toURI().toURL()}, null)) {
+          wove |= weave(null, jarLoader, internalName, null, null, original, sha256) != null;
+        }
       }
-      // resolves the types OrtSession refers to from its own jar and the JDK
-      try (java.net.URLClassLoader jarLoader = new java.net.URLClassLoader(new java.net.URL[] {new java.io.File(jar.getName()).toURI().toURL()}, null)) {
-        byte[] transformed = transformer.transform(null, jarLoader, ORT_SESSION.replace('.', '/'), null, null, original);
-        gate.precomputed(original, transformed);
-      }
-      return true;
+      return wove;
     } catch (IOException | IllegalClassFormatException | RuntimeException | LinkageError e) {
-      AgentLog.debug("cannot transform OrtSession ahead: " + AgentLog.reason(e));
+      AgentLog.debug("cannot weave ONNX Runtime ahead: " + AgentLog.reason(e));
       return false;
+    }
+  }
+
+  /**
+   * Weaves an ONNX Runtime class with Byte Buddy and keeps the result, once per class version: a
+   * thread that finds another weaving the same bytes waits for its result. Null if Byte Buddy is
+   * unavailable.
+   */
+  private WovenClasses.Found weave(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes, String sha256)
+      throws IllegalClassFormatException {
+    synchronized (weaveLock) {
+      WovenClasses.Found done = woven.inMemory(className, sha256);
+      if (done != null) {
+        return done;
+      }
+      Weaver w = weaver();
+      if (w == null) {
+        return null;
+      }
+      byte[] transformed = w.transform(module, loader, className, redefined, domain, bytes);
+      woven.store(className, sha256, transformed);
+      return new WovenClasses.Found(transformed, "with Byte Buddy");
     }
   }
 
@@ -224,112 +239,65 @@ public final class Instrumenter {
     }
   }
 
-  private DynamicType.Builder<?> onnxRuntime(DynamicType.Builder<?> builder, TypeDescription type, Advice runAdvice, Advice createAdvice) {
-    ElementMatcher.Junction<MethodDescription> run = innermostRun(type);
-    ElementMatcher.Junction<MethodDescription> create =
-        isConstructor().and(takesArguments(4)).and(takesArgument(1, String.class).or(takesArgument(1, byte[].class)).or(takesArgument(1, ByteBuffer.class)));
-    if (type.getDeclaredMethods().filter(run).isEmpty()) {
-      once("run", "this ONNX Runtime has no OrtSession.run(Map, ...) to instrument; its inference calls are not monitored");
-    } else {
-      builder = builder.visit(runAdvice.on(run));
-    }
-    if (type.getDeclaredMethods().filter(create).isEmpty()) {
-      once("create", "this ONNX Runtime has no OrtSession constructor from a path, bytes or buffer to instrument; sessions are named after their graph");
-    } else {
-      builder = builder.visit(createAdvice.on(create));
-    }
-    return builder;
-  }
-
-  /**
-   * The public {@code run} overload taking the inputs map with the most parameters: the one every
-   * other overload delegates to (4 parameters in ONNX Runtime 1.17 and later, 3 before).
-   */
-  static ElementMatcher.Junction<MethodDescription> innermostRun(TypeDescription type) {
-    int most = -1;
-    for (MethodDescription m : type.getDeclaredMethods()) {
-      if (isRun(m)) {
-        most = Math.max(most, m.getParameters().size());
-      }
-    }
-    int arity = most;
-    return new ElementMatcher.Junction.AbstractBase<MethodDescription>() {
-      @Override
-      public boolean matches(MethodDescription m) {
-        return isRun(m) && m.getParameters().size() == arity;
-      }
-    };
-  }
-
-  private static boolean isRun(MethodDescription m) {
-    return m.getName().equals("run")
-        && m.isPublic()
-        && !m.isStatic()
-        && !m.isAbstract()
-        && m.getParameters().size() > 0
-        && m.getParameters().get(0).getType().asErasure().represents(Map.class);
-  }
-
-  private DynamicType.Builder<?> method(DynamicType.Builder<?> builder, TypeDescription type, MethodTarget target, Advice advice) {
-    ElementMatcher.Junction<MethodDescription> matcher = named(target.methodName()).and(not(isAbstract())).and(not(isNative()));
-    List<MethodDescription> matched = new ArrayList<>();
-    for (MethodDescription m : type.getDeclaredMethods().filter(matcher)) {
-      matched.add(m);
-    }
-    if (matched.isEmpty()) {
-      once("method:" + target.id(), target.className() + " has no method " + target.methodName() + " with a body; it is not monitored");
-      return builder;
-    }
-    for (MethodDescription m : matched) {
-      String[] names = new String[m.getParameters().size()];
-      int i = 0;
-      for (ParameterDescription p : m.getParameters()) {
-        names[i++] = p.isNamed() ? p.getName() : null;
-      }
-      target.parameters(names);
-    }
-    return builder.visit(advice.on(matcher));
-  }
-
   private void once(String key, String message) {
     if (reported.add(key)) {
       AgentLog.warn(message);
     }
   }
 
-  /** The premain transformer: names only, waits for Byte Buddy for the few classes that matter. */
+  /**
+   * The premain transformer: names only; hands out known woven ONNX Runtime classes at once; the
+   * configured methods' classes wait for Byte Buddy and their observers.
+   */
   private final class Gate implements ClassFileTransformer {
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private volatile byte[][] precomputed;
-
-    void precomputed(byte[] original, byte[] transformed) {
-      precomputed = new byte[][] {original, transformed};
-    }
-
-    private volatile ClassFileTransformer delegate;
     private volatile boolean missed;
-
-    void open(ClassFileTransformer transformer) {
-      delegate = transformer;
-      ready.countDown();
-    }
 
     boolean missed() {
       return missed;
     }
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
-        throws IllegalClassFormatException {
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
       if (className == null || !internalNames.contains(className) || (loader != null && loader == agentLoader)) {
         return null;
       }
       try {
-        long waitStart = System.nanoTime();
-        boolean open = ready.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (open && methodClasses.contains(className)) {
-          open = methodsRecording.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!methodClasses.contains(className)) {
+          return onnxRuntime(module, loader, className, redefined, domain, bytes);
         }
+        return method(module, loader, className, redefined, domain, bytes);
+      } catch (Throwable t) {
+        once("transform:" + className, "cannot instrument " + className.replace('/', '.') + ": " + AgentLog.reason(t));
+        return null;
+      }
+    }
+
+    /** An ONNX Runtime class: woven bytes known by its hash, else woven now by Byte Buddy (and kept). */
+    private byte[] onnxRuntime(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+      long start = System.nanoTime();
+      String sha256 = woven.key(className, bytes);
+      WovenClasses.Found found = woven.find(className, sha256);
+      if (found != null) {
+        if (AgentLog.debugEnabled()) {
+          AgentLog.debug("instrumented " + className.replace('/', '.') + " woven " + found.source() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        }
+        return found.bytes();
+      }
+      found = weave(module, loader, className, redefined, domain, bytes, sha256);
+      if (found == null) {
+        return null;
+      }
+      if (AgentLog.debugEnabled()) {
+        AgentLog.debug("instrumented " + className.replace('/', '.') + " woven " + found.source() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      }
+      return found.bytes();
+    }
+
+    /** A class of {@code instrument.methods}: waits for the weaver and the methods' observers. */
+    private byte[] method(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+      try {
+        long waitStart = System.nanoTime();
+        boolean open = weaverReady.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS) && methodsRecording.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (!open) {
           missed = true;
           once("gate", "the instrumentation was not ready within " + GATE_TIMEOUT_SECONDS + " s; " + className.replace('/', '.') + " is instrumented later");
@@ -343,26 +311,16 @@ public final class Instrumenter {
         missed = true;
         return null;
       }
-      ClassFileTransformer d = delegate;
-      if (d == null) {
+      Weaver w = weaver;
+      if (w == null) {
         return null;
       }
-      byte[][] ahead = precomputed;
-      if (ahead != null && java.util.Arrays.equals(ahead[0], bytes)) {
-        AgentLog.debug("instrumented " + className.replace('/', '.') + " ahead of time");
-        return ahead[1].clone();
+      long transformStart = System.nanoTime();
+      byte[] transformed = w.transform(module, loader, className, redefined, domain, bytes);
+      if (AgentLog.debugEnabled()) {
+        AgentLog.debug("instrumented " + className.replace('/', '.') + " in " + (System.nanoTime() - transformStart) / 1_000_000 + " ms");
       }
-      try {
-        long transformStart = System.nanoTime();
-        byte[] transformed = d.transform(module, loader, className, redefined, domain, bytes);
-        if (AgentLog.debugEnabled()) {
-          AgentLog.debug("instrumented " + className.replace('/', '.') + " in " + (System.nanoTime() - transformStart) / 1_000_000 + " ms");
-        }
-        return transformed;
-      } catch (Throwable t) {
-        once("transform:" + className, "cannot instrument " + className.replace('/', '.') + ": " + AgentLog.reason(t));
-        return null;
-      }
+      return transformed;
     }
   }
 }

@@ -38,11 +38,22 @@ public final class CallMonitor implements CallHandler {
   private final ModelResolver resolver;
   private final ThreadLocal<OrtCallView> views = new Views();
   private final List<MethodTarget> methods;
+  private final Runnable sessionSeen;
   private volatile MethodBinding[] bindings = new MethodBinding[0];
 
-  public CallMonitor(Path registry, List<MethodTarget> methods) {
+  /**
+   * @param sessionSeen told whenever the application creates (or, after an attach, first uses) a
+   *     session: the agent starts what monitoring it needs then, if it has not yet
+   */
+  public CallMonitor(Path registry, List<MethodTarget> methods, Runnable sessionSeen) {
     this.resolver = new ModelResolver(registry);
     this.methods = List.copyOf(methods);
+    this.sessionSeen = sessionSeen;
+  }
+
+  /** Loads what the first session's creation needs, off the application's threads. */
+  public void prepare() {
+    resolver.prepare();
   }
 
   /**
@@ -74,6 +85,7 @@ public final class CallMonitor implements CallHandler {
 
   @Override
   public Object sessionCreating(Object source) {
+    sessionSeen.run();
     if (createdByLibrary()) {
       return LIBRARY_SESSION;
     }
@@ -86,12 +98,7 @@ public final class CallMonitor implements CallHandler {
       sessions.putIfAbsent(session, SessionState.NOT_MONITORED);
       return;
     }
-    OrtAccess access = OrtAccess.of(session);
-    if (access == null) {
-      sessions.putIfAbsent(session, SessionState.NOT_MONITORED);
-      return;
-    }
-    SessionState state = new SessionState(true, access);
+    SessionState state = new SessionState(true);
     if (sessions.putIfAbsent(session, state) == state) {
       resolver.resolve(state, session, token instanceof ModelResolver.Pending ? (ModelResolver.Pending) token : null);
     }
@@ -134,17 +141,27 @@ public final class CallMonitor implements CallHandler {
 
   /** A session created before the instrumentation was in place (dynamic attach): known from now on. */
   private SessionState adopt(Object session) {
-    OrtAccess access = OrtAccess.of(session);
-    SessionState state = access == null ? SessionState.NOT_MONITORED : new SessionState(true, access);
+    sessionSeen.run();
+    SessionState state = new SessionState(true);
     SessionState present = sessions.putIfAbsent(session, state);
-    if (present == state && access != null) {
+    if (present == state) {
       resolver.resolve(state, session, null);
     }
     return present;
   }
 
+  /**
+   * Whether Fathom's own library (in the application) is creating the session. A plain stack trace
+   * rather than a {@code StackWalker} stream: sessions are created rarely, and the stream's lambdas
+   * would be spun on the application's thread while it creates its first session.
+   */
   private static boolean createdByLibrary() {
-    return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().equals(LIBRARY_SESSION_FACTORY)));
+    for (StackTraceElement frame : new Throwable().getStackTrace()) {
+      if (frame.getClassName().equals(LIBRARY_SESSION_FACTORY)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -21,10 +21,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,19 +55,22 @@ final class ModelResolver {
     this.registry = registry;
   }
 
-  /** The resolver thread, started on first use (not at premain). */
+  /** The resolver's executor; its thread starts with the first task (not at premain). */
   private ExecutorService executor() {
     synchronized (executorLock) {
       if (executor == null) {
-        executor =
-            Executors.newSingleThreadExecutor(r -> {
-              Thread t = new Thread(r, "fathom-agent-resolver");
-              t.setDaemon(true);
-              return t;
-            });
+        executor = Executors.newSingleThreadExecutor(new ResolverThreads());
       }
       return executor;
     }
+  }
+
+  /**
+   * Creates the executor now, on the agent's start-up thread, so the application's thread that
+   * creates the first session does not load its classes.
+   */
+  void prepare() {
+    executor();
   }
 
   /** Installs the factory of observers (telemetry and monitoring); identities wait for it. */
@@ -76,46 +79,116 @@ final class ModelResolver {
     observersReady.countDown();
   }
 
-  /** What a session is being created from, with its digest under way. */
-  record Pending(String fileName, CompletableFuture<Digest> digest) {}
+  /**
+   * What a session is being created from, hashed on the resolver thread (queued ahead of the
+   * session's resolution, which reads the result). Named classes rather than lambdas or {@code
+   * CompletableFuture}: this runs on the application's thread, where every class spun or loaded
+   * for the first time is start-up latency.
+   */
+  static final class Pending implements Runnable {
+    final String fileName;
+    private Object source;
+    private final CountDownLatch hashed = new CountDownLatch(1);
+    private volatile Digest digest;
+
+    Pending(String fileName, Object source) {
+      this.fileName = fileName;
+      this.source = source;
+    }
+
+    @Override
+    public void run() {
+      try {
+        Object s = source;
+        if (s instanceof Path) {
+          digest = ModelResolver.digest((Path) s);
+        } else if (s instanceof byte[]) {
+          byte[] bytes = (byte[]) s;
+          digest = new Digest(Hashing.sha256(bytes), bytes.length);
+        } else if (s instanceof ByteBuffer) {
+          digest = ModelResolver.digest((ByteBuffer) s);
+        }
+      } finally {
+        source = null;
+        hashed.countDown();
+      }
+    }
+
+    /** The digest, or null if the source could not be hashed. */
+    Digest digest() throws InterruptedException {
+      hashed.await();
+      return digest;
+    }
+  }
 
   /** A model's sha256 and size. */
   record Digest(String sha256, long size) {}
 
   /** Starts hashing a session's source: a path, a byte array or a buffer. */
   Pending hashing(Object source) {
+    Pending pending;
     if (source instanceof String) {
       Path file = Path.of((String) source);
-      return new Pending(file.getFileName() == null ? null : file.getFileName().toString(), CompletableFuture.supplyAsync(() -> digest(file), executor()));
+      pending = new Pending(file.getFileName() == null ? null : file.getFileName().toString(), file);
+    } else if (source instanceof ByteBuffer) {
+      pending = new Pending(null, ((ByteBuffer) source).duplicate());
+    } else {
+      pending = new Pending(null, source instanceof byte[] ? source : null);
     }
-    if (source instanceof byte[]) {
-      byte[] bytes = (byte[]) source;
-      return new Pending(null, CompletableFuture.supplyAsync(() -> new Digest(Hashing.sha256(bytes), bytes.length), executor()));
-    }
-    if (source instanceof ByteBuffer) {
-      ByteBuffer view = ((ByteBuffer) source).duplicate();
-      return new Pending(null, CompletableFuture.supplyAsync(() -> digest(view), executor()));
-    }
-    return new Pending(null, CompletableFuture.completedFuture(null));
+    executor().execute(pending);
+    return pending;
   }
 
   /** Resolves a session's model in the background and sets it on {@code state}. */
   void resolve(SessionState state, Object session, Pending pending) {
-    executor().execute(() -> {
+    executor().execute(new Resolution(state, session, pending));
+  }
+
+  /** One session's resolution, on the resolver thread. */
+  private final class Resolution implements Runnable {
+    private final SessionState state;
+    private final Object session;
+    private final Pending pending;
+
+    Resolution(SessionState state, Object session, Pending pending) {
+      this.state = state;
+      this.session = session;
+      this.pending = pending;
+    }
+
+    @Override
+    public void run() {
       try {
+        // Method handles on the application's ONNX Runtime classes: built here, not on the thread that created the session.
+        OrtAccess access = OrtAccess.of(session);
+        if (access == null) {
+          AgentLog.debug("an ONNX Runtime session whose classes cannot be read is not monitored");
+          return;
+        }
+        state.access = access;
         if (!observersReady.await(60, TimeUnit.SECONDS)) {
           AgentLog.warn("telemetry did not start in time; calls of an ONNX Runtime session are not monitored");
           return;
         }
-        Digest digest = pending == null ? null : pending.digest().join();
-        ModelIdentity identity = identity(state.access, session, pending == null ? null : pending.fileName(), digest);
+        Digest digest = pending == null ? null : pending.digest();
+        ModelIdentity identity = identity(access, session, pending == null ? null : pending.fileName, digest);
         shape(state, session, identity);
         state.identity = identity;
         AgentLog.debug("monitoring an ONNX Runtime session as " + identity);
       } catch (Throwable t) {
         AgentLog.warn("cannot identify the model of an ONNX Runtime session; its calls are not monitored: " + AgentLog.reason(t));
       }
-    });
+    }
+  }
+
+  /** Names the resolver's daemon thread. */
+  private static final class ResolverThreads implements ThreadFactory {
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "fathom-agent-resolver");
+      t.setDaemon(true);
+      return t;
+    }
   }
 
   /** A model found for a monitored method. */

@@ -7,18 +7,18 @@ package dev.fathom.agent.monitor;
  */
 final class SessionState {
   /** A session created by Fathom's own library in the application: its calls are counted there. */
-  static final SessionState NOT_MONITORED = new SessionState(false, null);
+  static final SessionState NOT_MONITORED = new SessionState(false);
 
   final boolean monitored;
-  final OrtAccess access;
+  /** Reads the session's ONNX Runtime objects; set by the resolver before {@link #identity}. */
+  volatile OrtAccess access;
   /** The model the session runs; null until resolved. */
   volatile ModelIdentity identity;
   /** The first input's name and elements per row, for {@code rows()}; set with the identity. */
   volatile String firstInput;
   volatile long elementsPerRow = 1;
 
-  SessionState(boolean monitored, OrtAccess access) {
+  SessionState(boolean monitored) {
     this.monitored = monitored;
-    this.access = access;
   }
 }

@@ -16,7 +16,7 @@ class InstrumenterTest {
   @Test
   void instrumentsOnlyTheInnermostRunOverload() {
     TypeDescription session = TypeDescription.ForLoadedType.of(OrtSession.class);
-    ElementMatcher.Junction<MethodDescription> run = Instrumenter.innermostRun(session);
+    ElementMatcher.Junction<MethodDescription> run = Weaver.innermostRun(session);
     List<MethodDescription.InDefinedShape> matched = session.getDeclaredMethods().filter(run);
     assertThat(matched).hasSize(1);
     MethodDescription m = matched.get(0);

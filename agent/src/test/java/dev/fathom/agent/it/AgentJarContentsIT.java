@@ -63,13 +63,49 @@ class AgentJarContentsIT {
     assertThat(outside).as("entries outside the bootstrap package, inst/ and META-INF").isEmpty();
     assertThat(bootstrapClasses).contains("dev/fathom/agent/bootstrap/FathomBridge.class", "dev/fathom/agent/bootstrap/AgentClassLoader.class");
     // everything bundled is Fathom's own, relocated (dev/fathom/shaded), or ONNX Runtime with its notices
-    assertThat(instTop).containsExactlyInAnyOrder("META-INF/", "ai/", "dev/", "GIT_COMMIT_ID", "Privacy.md", "ThirdPartyNotices.txt");
+    // and the bundled ONNX Runtime's classes as the agent weaves them (woven/)
+    assertThat(instTop).containsExactlyInAnyOrder("META-INF/", "ai/", "dev/", "woven/", "GIT_COMMIT_ID", "Privacy.md", "ThirdPartyNotices.txt");
     try (JarFile jar = new JarFile(It.agentJar().toFile())) {
       for (String relocated : new String[] {"io/opentelemetry/", "com/fasterxml/jackson/", "com/github/benmanes/caffeine/", "net/bytebuddy/", "picocli/", "org/HdrHistogram/", "io/prometheus/"}) {
         assertThat(jar.getEntry("inst/dev/fathom/shaded/" + relocated)).as("relocated %s", relocated).isNotNull();
       }
     }
     System.out.printf("agent jar: %s, %.1f MiB%n", It.agentJar(), Files.size(It.agentJar()) / 1048576.0);
+  }
+
+  /**
+   * The bundled ONNX Runtime's {@code OrtSession}, woven, keyed by the sha256 of the original (as
+   * Maven Central serves it), and the build id that keys the cache of other versions.
+   */
+  @Test
+  void carriesTheBundledOrtSessionWovenAndABuildId() throws Exception {
+    byte[] original;
+    try (JarFile ort = new JarFile(It.lib("runtime", "onnxruntime-").toFile())) {
+      try (InputStream in = ort.getInputStream(ort.getEntry("ai/onnxruntime/OrtSession.class"))) {
+        original = in.readAllBytes();
+      }
+    }
+    String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(original));
+    List<String> woven = new ArrayList<>();
+    try (JarFile jar = new JarFile(It.agentJar().toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Fathom-Build-Id")).matches("[0-9a-f]{32}");
+      for (Enumeration<? extends ZipEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+        String name = entries.nextElement().getName();
+        if (name.startsWith("inst/woven/") && !name.endsWith("/")) {
+          woven.add(name);
+        }
+      }
+    }
+    String dir = "inst/woven/ai/onnxruntime/OrtSession/";
+    assertThat(woven).containsExactlyInAnyOrder(dir + sha256 + ".classdata", dir + sha256 + ".original", dir + "index");
+    try (JarFile jar = new JarFile(It.agentJar().toFile())) {
+      try (InputStream in = jar.getInputStream(jar.getEntry(dir + sha256 + ".original"))) {
+        assertThat(in.readAllBytes()).as("the original it wove, to recognize it by").isEqualTo(original);
+      }
+      try (InputStream in = jar.getInputStream(jar.getEntry(dir + "index"))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(sha256 + "\n");
+      }
+    }
   }
 
   /** A bootstrap class names no type outside the JDK and its own package in its constant pool. */

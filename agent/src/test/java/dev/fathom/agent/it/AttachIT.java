@@ -32,7 +32,7 @@ class AttachIT {
             .start(dir)) {
       app.awaitOutput(l -> l.equals("first call done"), "'first call done'");
       try (ForkedJvm attach =
-          ForkedJvm.start(dir, List.of(javaBinary, "-jar", It.agentJar().toString(), "attach", Long.toString(app.pid()), "--registry", registry.toString(), "prometheus.port=" + port))) {
+          ForkedJvm.start(dir, List.of(javaBinary, "-jar", It.agentJar().toString(), "attach", Long.toString(app.pid()), "--registry", registry.toString(), "prometheus.port=" + port, "instrument.cache=" + dir.resolve("agent-cache")))) {
         attach.completes();
         assertThat(attach.stdout()).contains("attached to " + app.pid());
       }
@@ -41,6 +41,8 @@ class AttachIT {
       app.completes();
       assertThat(app.stdout()).contains("bye");
       assertThat(app.errorLines("[fathom-agent] INFO started")).as(app.describe()).hasSize(1);
+      // the JVM hands retransformation the class as it reconstitutes it, not the jar's bytes: woven at run time, then cached
+      assertThat(dir.resolve("agent-cache")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("OrtSession-"));
     }
   }
 }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fathom.agent.it.apps.ConflictApp;
 import dev.fathom.agent.it.apps.OrtLoopApp;
 import dev.fathom.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +34,7 @@ class OnnxRuntimeAppIT {
     Path registry = Scenario.fraudRegistry(dir);
     Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
     monitored(java, registry, It.classPath(classes, It.lib("runtime", "onnxruntime-")), "1.24.2", OrtLoopApp.class.getName());
+    assertThat(dir.resolve("agent-cache")).as("the bundled version's OrtSession comes woven in the agent jar: nothing is woven at run time").doesNotExist();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -39,6 +43,11 @@ class OnnxRuntimeAppIT {
     Path registry = Scenario.fraudRegistry(dir);
     Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
     monitored(java, registry, It.classPath(classes, It.lib("other", "onnxruntime-1.20.0")), "1.20.0", OrtLoopApp.class.getName());
+    try (Stream<Path> cached = Files.list(dir.resolve("agent-cache"))) {
+      assertThat(cached.map(p -> p.getFileName().toString())).as("woven at run time, kept for the next start").singleElement().asString().startsWith("OrtSession-").endsWith(".woven");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,6 +65,33 @@ class OnnxRuntimeAppIT {
         .contains("caffeine caffeine-2.9.3.jar b")
         .contains("opentelemetry opentelemetry-api-1.62.0.jar")
         .contains("bytebuddy byte-buddy-1.14.18.jar conflict.Generated");
+  }
+
+  /**
+   * With nothing to preload, the agent leaves telemetry and serving until the application needs
+   * them: its first session starts them, and the session's calls are monitored.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.fathom.agent.it.It#javas")
+  void theApplicationsFirstSessionStartsTheAgentsTelemetry(It.Named java) {
+    Path registry = Scenario.fraudRegistry(dir);
+    Path classes = It.classes(dir.resolve("classes"), OrtLoopApp.class);
+    int port = It.freePort();
+    try (ForkedJvm app =
+        Scenario.on(It.java(java))
+            .setting("registry=" + registry)
+            .setting("prometheus.port=" + port)
+            .setting("debug=true")
+            .classPath(It.classPath(classes, It.lib("runtime", "onnxruntime-")))
+            .main(OrtLoopApp.class.getName(), TestData.model("mlp16.onnx").toString(), "-1", "5")
+            .start(dir)) {
+      app.awaitOutput(l -> l.startsWith("first call done"), "'first call done'");
+      String metrics = It.scrapeUntil(port, t -> It.value(t, COUNT, FRAUD) > 0, app);
+      assertThat(It.value(metrics, COUNT, FRAUD)).isPositive();
+      app.completes();
+      assertThat(app.errorLines("[fathom-agent] DEBUG the application needs the agent after")).as(app.describe()).hasSize(1);
+      assertThat(app.errorLines("[fathom-agent] WARN")).as(app.describe()).isEmpty();
+    }
   }
 
   /**

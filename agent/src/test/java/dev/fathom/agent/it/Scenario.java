@@ -72,7 +72,12 @@ final class Scenario {
     command.add(java);
     command.addAll(jvm);
     if (agent) {
-      command.add("-javaagent:" + It.agentJar() + (agentSettings.isEmpty() ? "" : "=" + String.join(",", agentSettings)));
+      List<String> settings = new ArrayList<>(agentSettings);
+      if (settings.stream().noneMatch(s -> s.startsWith("instrument.cache="))) {
+        // woven classes of other ONNX Runtime versions stay in the test's directory, not the user's cache
+        settings.add("instrument.cache=agent-cache");
+      }
+      command.add("-javaagent:" + It.agentJar() + "=" + String.join(",", settings));
     }
     if (main == null) {
       command.add("-jar");

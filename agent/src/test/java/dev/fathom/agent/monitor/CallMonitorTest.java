@@ -33,13 +33,14 @@ class CallMonitorTest {
   private Path registry;
   private CallMonitor monitor;
   private OrtSession session;
+  private final java.util.concurrent.atomic.AtomicInteger sessionsSeen = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void setUp() {
     TestRegistry r = new TestRegistry(dir.resolve("models"));
     r.publishMlp("fraud");
     registry = r.root();
-    monitor = new CallMonitor(registry, List.of());
+    monitor = new CallMonitor(registry, List.of(), sessionsSeen::incrementAndGet);
     monitor.start(recording, ObserverFactory.NOOP, ObserverFactory.NOOP, 0.0);
   }
 
@@ -74,6 +75,7 @@ class CallMonitorTest {
     long token = monitor.runStart(session);
     monitor.runEnd(session, Map.of(), null, new OrtException("boom"), token);
     assertThat(fraud.errors).containsExactly("inference_failed");
+    assertThat(sessionsSeen.get()).as("the agent is told a session was created").isEqualTo(1);
   }
 
   @Test
@@ -122,7 +124,7 @@ class CallMonitorTest {
     Recording timing = new Recording();
     Recording samples = new Recording();
     samples.sample = true;
-    CallMonitor methods = new CallMonitor(registry, targets);
+    CallMonitor methods = new CallMonitor(registry, targets, () -> {});
     methods.start(ObserverFactory.NOOP, timing, samples, 1.0);
     try {
       long token = methods.methodStart(0);

@@ -144,4 +144,19 @@ class AgentTelemetryConfigTest {
       assertThat(again.getLocalPort()).isEqualTo(port);
     }
   }
+
+  /** At the JVM's exit the agent stops only the endpoint (its server thread would hold the exit back). */
+  @Test
+  void stoppingThePrometheusEndpointFreesThePortAndLeavesTheSdkRunning() throws Exception {
+    int port = Prometheus.freePort();
+    AgentTelemetry agent = AgentTelemetry.start(Map.of("prometheus.port", Integer.toString(port)));
+    assertThat(Prometheus.scrape(agent.prometheusEndpoint())).isNotNull();
+    agent.stopPrometheus();
+    agent.stopPrometheus();
+    try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(again.getLocalPort()).isEqualTo(port);
+    }
+    agent.openTelemetry().getMeter("test").counterBuilder("still.recording").build().add(1);
+    assertThat(agent.shutdown(Duration.ofSeconds(5))).isTrue();
+  }
 }

@@ -33,6 +33,7 @@ public enum Setting {
   SPANS("telemetry.spans", Type.STRING, "parent_only", "fathom.predict spans: parent_only, always or never."),
   INSTRUMENT_ONNXRUNTIME("instrument.onnxruntime", Type.BOOLEAN, "true", "Monitor the application's own ONNX Runtime sessions."),
   INSTRUMENT_METHODS("instrument.methods", Type.LIST, "", "Methods to monitor as models: com.acme.Scorer#score[=model], comma-separated."),
+  INSTRUMENT_CACHE("instrument.cache", Type.STRING, "", "Directory where the agent keeps instrumented classes of ONNX Runtime versions it does not bundle; empty for ~/.cache/fathom/agent, 'off' to disable."),
   ENABLED("enabled", Type.BOOLEAN, "true", "Set to false to turn the agent off without removing the flag."),
   DEBUG("debug", Type.BOOLEAN, "false", "Agent diagnostics on standard error (instrumentation, model identities)."),
   CONFIG_FILE("config", Type.PATH, "", "A properties file with more settings (lowest precedence but defaults).");
