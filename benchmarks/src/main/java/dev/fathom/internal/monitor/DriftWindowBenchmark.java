@@ -47,7 +47,7 @@ public class DriftWindowBenchmark {
   /** The monitored version; its windows close only when the benchmark asks. */
   @State(Scope.Thread)
   public static class Pipeline {
-    @Param({"100"})
+    @Param({"20", "100"})
     public int features;
 
     MonitorHarness harness;
