@@ -9,7 +9,6 @@ import dev.fathom.registry.Manifest;
 import dev.fathom.registry.TensorSpec;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +61,8 @@ public final class Model {
 
   /** Predicts one row of already encoded values (all columns of the model's one input). */
   public Prediction predict(float[] row) {
-    double[] wide = new double[row.length];
-    for (int i = 0; i < row.length; i++) {
-      wide[i] = row[i];
-    }
-    return predict(wide);
+    Objects.requireNonNull(row, "row");
+    return single(Calls.predictRow(slot, row));
   }
 
   /** Predicts one row of already encoded values (all columns of the model's one input). */
@@ -116,7 +112,7 @@ public final class Model {
 
   private Prediction single(CallResult result) {
     LoadedVersion v = result.version();
-    return Prediction.of(result.firstId(), v.model(), v.version(), named(v, result.outputs()), labels(v));
+    return Prediction.owning(result.firstId(), v.model(), v.version(), v.signature().outputNames(), result.outputs(), labels(v));
   }
 
   private List<Prediction> split(CallResult result) {
@@ -134,23 +130,9 @@ public final class Model {
     return predictions;
   }
 
-  static Map<String, Tensor> named(LoadedVersion v, Tensor[] outputs) {
-    Map<String, Tensor> named = new LinkedHashMap<>();
-    List<String> names = v.signature().outputNames();
-    for (int i = 0; i < outputs.length; i++) {
-      named.put(names.get(i), outputs[i]);
-    }
-    return named;
-  }
-
+  /** Output name to class labels; immutable, built once per version. */
   static Map<String, List<String>> labels(LoadedVersion v) {
-    Map<String, List<String>> labels = new HashMap<>();
-    for (TensorSpec out : v.signature().outputs()) {
-      if (out.labels() != null) {
-        labels.put(out.name(), out.labels());
-      }
-    }
-    return labels;
+    return v.signature().outputLabels();
   }
 
   /** Row {@code r} of a batched output, keeping a batch dimension of 1; unbatched outputs are shared. */

@@ -81,7 +81,7 @@ public final class Predictor implements AutoCloseable {
     if (v == null) {
       throw new IllegalStateException("no prediction yet");
     }
-    return Prediction.of(caller.lastId(), v.model(), v.version(), Model.named(v, caller.outputs()), Model.labels(v));
+    return Prediction.owning(caller.lastId(), v.model(), v.version(), v.signature().outputNames(), caller.outputs(), Model.labels(v));
   }
 
   @Override
