@@ -339,7 +339,7 @@ final class VersionMonitor implements InferenceObserver {
     int slot;
     while ((slot = ring.poll()) >= 0) {
       try {
-        process(ring.sample(slot));
+        process(ring.sample(slot), nowNanos);
       } catch (RuntimeException e) {
         LOG.warn("analyzing a sample of " + label + " failed: " + e, e);
       } finally {
@@ -354,7 +354,7 @@ final class VersionMonitor implements InferenceObserver {
     return processed;
   }
 
-  private void process(Sample s) {
+  private void process(Sample s, long nowNanos) {
     int features = columns.features().size();
     if (observe) {
       validator.check(s.columns, rules);
@@ -380,7 +380,7 @@ final class VersionMonitor implements InferenceObserver {
       values[firstOutput + o] = s.outputs[o];
     }
     if (outcomes != null) {
-      monitoring.outcomeStore().hold(s.predictionId, new OutcomeStore.Pending(this, s.outputs.clone()));
+      monitoring.outcomeStore().hold(s.predictionId, this, s.outputs, nowNanos);
     }
     if (engine == null) {
       if (baseline != null) {
