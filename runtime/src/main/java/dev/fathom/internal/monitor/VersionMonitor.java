@@ -82,6 +82,8 @@ final class VersionMonitor implements InferenceObserver {
   private Instant windowStart;
   private Severity[] state;
   private int[] quiet;
+  /** Per engine column, the {@code fathom.drift.score} attributes of each method seen so far. */
+  private List<Map<String, Attributes>> methodAttributes;
 
   // published for metric callbacks and tests
   private volatile DriftReport lastReport;
@@ -207,6 +209,11 @@ final class VersionMonitor implements InferenceObserver {
     this.state = new Severity[tested.size()];
     Arrays.fill(state, Severity.NONE);
     this.quiet = new int[tested.size()];
+    List<Map<String, Attributes>> perColumn = new ArrayList<>();
+    for (int e = 0; e < tested.size(); e++) {
+      perColumn.add(new java.util.HashMap<>());
+    }
+    this.methodAttributes = perColumn;
     this.windowStartNanos = System.nanoTime();
     this.windowStart = Instant.now();
     this.baseline = null;
@@ -449,8 +456,10 @@ final class VersionMonitor implements InferenceObserver {
       }
       severityAttributes[e] = feature;
       severities[e] = drifts.get(e).severity().level();
+      Map<String, Attributes> byMethod = methodAttributes.get(e);
       for (Map.Entry<String, Double> score : drifts.get(e).scores().entrySet()) {
-        attributes.add(feature.toBuilder().put(MonitorMetrics.METHOD, score.getKey()).build());
+        // built once per column and method, not at every window
+        attributes.add(byMethod.computeIfAbsent(score.getKey(), method -> feature.toBuilder().put(MonitorMetrics.METHOD, method).build()));
         scores.add(score.getValue());
       }
     }
