@@ -47,13 +47,52 @@ public final class BenchRegistry {
     Path root = directory.resolve("registry");
     PublishRequest.Builder request = PublishRequest.builder(name, modelFile).version(1).features(numeric(features));
     if (profile) {
-      Path csv = trainingCsv(directory.resolve("training.csv"), features, TRAINING_ROWS, 7L);
       Path json = directory.resolve("profile.json");
-      profileInChildJvm(modelFile, features, csv, json);
+      cachedProfile(modelFile, features, directory, json);
       request.profile(json);
     }
     new Publisher(new LocalRegistry(root)).publish(request.build());
     return root;
+  }
+
+  /**
+   * Writes the reference profile of {@code modelFile} to {@code json}: from a cache in the
+   * temporary directory when this jar built it before for the same model bytes, else built now
+   * (and cached). Every benchmark JVM of a run publishes the same models, and building a profile
+   * costs a JVM start and a pass over the training rows: seconds per trial. The cache key covers
+   * the model file's SHA-256, the feature count, the training rows and this jar's size and time,
+   * so a rebuilt jar (say, a changed profile builder) never reuses an old profile.
+   */
+  static void cachedProfile(Path modelFile, int features, Path directory, Path json) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(Files.readAllBytes(modelFile));
+      String jar = System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
+      Path jarPath = Path.of(jar);
+      if (!Files.isRegularFile(jarPath)) {
+        // not running from benchmarks.jar (tests): no stamp to key a cache on, so build it
+        profileInChildJvm(modelFile, features, trainingCsv(directory.resolve("training.csv"), features, TRAINING_ROWS, 7L), json);
+        return;
+      }
+      String stamp = Files.size(jarPath) + "-" + Files.getLastModifiedTime(jarPath).toMillis();
+      sha.update((features + "/" + TRAINING_ROWS + "/7/" + stamp).getBytes(StandardCharsets.UTF_8));
+      String key = java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 24);
+      Path cache = Path.of(System.getProperty("java.io.tmpdir"), "fathom-bench-profiles", key + ".json");
+      if (!Files.isRegularFile(cache)) {
+        Path csv = trainingCsv(directory.resolve("training.csv"), features, TRAINING_ROWS, 7L);
+        Path built = directory.resolve("profile-built.json");
+        profileInChildJvm(modelFile, features, csv, built);
+        Files.createDirectories(cache.getParent());
+        Path partial = Files.createTempFile(cache.getParent(), key, ".part");
+        Files.copy(built, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, cache, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.copy(cache, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the reference profile of " + modelFile, e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
