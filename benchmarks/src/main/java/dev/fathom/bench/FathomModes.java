@@ -152,8 +152,22 @@ public final class FathomModes {
           ? "no drift window closed"
           : String.format(Locale.ROOT, "last drift window: %d samples, %d columns tested, severity %s", report.samples(), report.columns().size(),
               report.severity());
+      long analyzerNanos = analyzerCpuNanos();
+      String analyzer = analyzerNanos < 0 || sampled == 0 ? "" : String.format(Locale.ROOT, "; analyzer thread CPU %.1f ms, %.2f µs per sampled row",
+          analyzerNanos / 1e6, analyzerNanos / 1e3 / sampled);
       return String.format(Locale.ROOT, "fathom-bench: mode %s: %d calls timed, %d rows sampled, dropped %d over the cap and %d with the hand-off full; "
-          + "reference: %s; %s", mode, calls, sampled, rateLimited, queueFull, fathom.monitoring().referenceSource(model, version), drift);
+          + "reference: %s; %s%s", mode, calls, sampled, rateLimited, queueFull, fathom.monitoring().referenceSource(model, version), drift, analyzer);
+    }
+
+    /** CPU time of Fathom's analyzer thread so far (it starts with the first monitored version), or -1. */
+    private static long analyzerCpuNanos() {
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("fathom-analyzer")) {
+          return threads.getThreadCpuTime(t.getId());
+        }
+      }
+      return -1;
     }
 
     @Override

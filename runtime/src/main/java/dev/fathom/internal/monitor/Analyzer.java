@@ -12,19 +12,19 @@ import java.util.function.Supplier;
 /**
  * The one background thread that analyzes sampled rows: it polls every version's hand-off ring,
  * processes what is there and closes drift windows when due, then parks. Request threads never wake
- * it (that would cost them a system call), so it paces itself: after a pass that found samples it
- * parks for a quarter of the time the hand-off would take to fill at the rate they came (at least
- * {@value #BUSY_NANOS} ns, and not at all after a pass that found it half full); after an empty pass,
- * twice as long as before; never longer than {@value #IDLE_NANOS} ns. At the default rates that is
- * the longest park, a hundred wake-ups a second; at high sample rates the hand-off no longer fills
- * while the analyzer sleeps (a fixed 10 ms park let a 256-slot hand-off take about 25,000 samples a
- * second and drop the rest). {@link #flush} wakes it, for tests and shutdown. Thread-safe.
+ * it (that would cost them a system call), so it paces itself: it parks for a quarter of the time
+ * the hand-off would take to fill at the recent arrival rate (smoothed over passes; empty passes
+ * lower it), at least {@value #BUSY_NANOS} ns and at most {@value #IDLE_NANOS} ns, and not at all
+ * after a pass that found the hand-off half full. At the default rates that is the longest park, a
+ * hundred wake-ups a second; at high sample rates the hand-off no longer fills while the analyzer
+ * sleeps (a fixed 10 ms park let a 256-slot hand-off take about 25,000 samples a second and drop the
+ * rest). {@link #flush} wakes it, for tests and shutdown. Thread-safe.
  */
 final class Analyzer {
   private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(Analyzer.class.getName()));
   /** Longest park, when no samples came for a while. */
   static final long IDLE_NANOS = 10_000_000L;
-  /** First park after a pass that processed samples. */
+  /** Shortest park, when samples come fast. */
   static final long BUSY_NANOS = 50_000L;
 
   private final Supplier<List<VersionMonitor>> versions;
@@ -44,7 +44,9 @@ final class Analyzer {
 
   private void run() {
     List<CountDownLatch> waiting = new ArrayList<>();
-    long park = IDLE_NANOS;
+    // samples per nanosecond, smoothed over passes: one pass that happens to find one sample must
+    // not put the analyzer to sleep for milliseconds while samples pour in
+    double rate = 0;
     long lastPass = System.nanoTime();
     while (running) {
       waiting.clear();
@@ -66,16 +68,12 @@ final class Analyzer {
       }
       long elapsed = Math.max(1, now - lastPass);
       lastPass = now;
-      if (processed > 0) {
-        // a quarter of the time the hand-off takes to fill at this pass's arrival rate
-        long fill = (long) ((double) elapsed * handOff / processed);
-        park = Math.max(BUSY_NANOS, Math.min(IDLE_NANOS, fill / 4));
-      } else {
-        park = Math.min(IDLE_NANOS, park * 2);
-      }
+      rate = 0.75 * rate + 0.25 * processed / elapsed;
       // a hand-off that was half full or more may have more waiting: go again at once
       if (flushes.isEmpty() && processed < handOff / 2) {
-        LockSupport.parkNanos(this, park);
+        // a quarter of the time the hand-off takes to fill at the recent arrival rate
+        double fill = rate > 0 ? handOff / rate : Double.POSITIVE_INFINITY;
+        LockSupport.parkNanos(this, (long) Math.max(BUSY_NANOS, Math.min(IDLE_NANOS, fill / 4)));
       }
     }
   }
