@@ -22,6 +22,7 @@
 #   LATENCY_THREADS (default "1"), THROUGHPUT_THREADS (default "1 2"),
 #   MULTI_THREAD_FILTER (the cases run at more than one thread: raw best and usual, Fathom's
 #   Predictor), MULTI_THREAD_PARAMS (their parameters: the tiny model, modes off and sampled-1pct),
+#   MULTI_THREAD_ITERATIONS (their measurement iterations, default twice ITERATIONS),
 #   MONITOR_FILTER (the monitoring suites), JAVA (default java),
 #   JMH_LOCK_WAIT (seconds to wait for another JMH run on this machine to finish, default 1200)
 set -euo pipefail
@@ -32,7 +33,7 @@ JAR="$BENCH/target/benchmarks.jar"
 JAVA="${JAVA:-java}"
 PYTHON="${PYTHON:-python3}"
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 QUICK=0
 BUILD=auto
@@ -72,6 +73,8 @@ fi
 # so only the cases the throughput target compares run at more than one thread.
 : "${MULTI_THREAD_FILTER:=dev\.fathom\.bench\.(RawOrtBenchmark\.(best|usual)|FathomBenchmark\.predictor)$}"
 : "${MULTI_THREAD_PARAMS:=-p model=tiny -p mode=off,sampled-1pct}"
+# The two-thread figures spread most, and there are only four such cases: give them more iterations.
+: "${MULTI_THREAD_ITERATIONS:=$(( ITERATIONS * 2 ))}"
 : "${MONITOR_FILTER:=dev\.fathom\.internal\.monitor\..*Benchmark\..*}"
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -145,7 +148,7 @@ for r in $(seq 1 "$ROUNDS"); do
       jmh "throughput-t$t.r$r" "$FILTER" -p model="$MODELS" -bm thrpt -tu s -t "$t"
     else
       # shellcheck disable=SC2086
-      jmh "throughput-t$t.r$r" "$MULTI_THREAD_FILTER" $MULTI_THREAD_PARAMS -bm thrpt -tu s -t "$t"
+      ITERATIONS=$MULTI_THREAD_ITERATIONS jmh "throughput-t$t.r$r" "$MULTI_THREAD_FILTER" $MULTI_THREAD_PARAMS -bm thrpt -tu s -t "$t"
     fi
   done
 done
