@@ -53,6 +53,11 @@ final class LocalModel implements ModelBackend {
   }
 
   @Override
+  public Prediction predictRow(float[] row) {
+    return single(Calls.predictRow(slot, row));
+  }
+
+  @Override
   public List<Prediction> predictBatch(List<Features> rows) {
     TensorSpec input = slot.current().signature().inputs().get(0);
     long[] shape = input.shapeArray();
@@ -85,11 +90,12 @@ final class LocalModel implements ModelBackend {
   }
 
   static Prediction prediction(long id, LoadedVersion v, Tensor[] outputs) {
-    return Prediction.of(id, v.model(), v.version(), Predictions.named(v.signature().outputNames(), outputs), labels(v));
+    return Prediction.owning(id, v.model(), v.version(), v.signature().outputNames(), outputs, labels(v));
   }
 
+  /** Output name to class labels; immutable, built once per version. */
   private static Map<String, List<String>> labels(LoadedVersion v) {
-    return Predictions.labels(v.signature().outputs());
+    return v.signature().outputLabels();
   }
 
   /** The engine side of a predictor. Not thread-safe. */

@@ -58,11 +58,8 @@ public final class Model {
 
   /** Predicts one row of already encoded values (all columns of the model's one input). */
   public Prediction predict(float[] row) {
-    double[] wide = new double[row.length];
-    for (int i = 0; i < row.length; i++) {
-      wide[i] = row[i];
-    }
-    return predict(wide);
+    Objects.requireNonNull(row, "row");
+    return backend.predictRow(row);
   }
 
   /** Predicts one row of already encoded values (all columns of the model's one input). */

@@ -21,7 +21,7 @@ public final class Prediction {
     this.id = id;
     this.model = Objects.requireNonNull(model, "model");
     this.version = version;
-    this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    this.outputs = outputs;
     this.labels = labels;
   }
 
@@ -31,7 +31,26 @@ public final class Prediction {
    * @param labels output name to its class labels (along the last axis), for {@link #label()}
    */
   public static Prediction of(long id, String model, long version, Map<String, Tensor> outputs, Map<String, List<String>> labels) {
-    return new Prediction(id, model, version, outputs, labels == null ? Map.of() : Map.copyOf(labels));
+    return new Prediction(id, model, version, Collections.unmodifiableMap(new LinkedHashMap<>(outputs)), labels == null ? Map.of() : Map.copyOf(labels));
+  }
+
+  /**
+   * A prediction over maps built for it alone, without the defensive copies of {@link #of}: Fathom's
+   * own call paths, which build one outputs map per call. {@code outputs} is one tensor per output in
+   * model order, by name ({@code names}); {@code labels} must be immutable.
+   */
+  static Prediction owning(long id, String model, long version, List<String> names, Tensor[] outputs, Map<String, List<String>> labels) {
+    Map<String, Tensor> map;
+    if (outputs.length == 1) {
+      map = Collections.singletonMap(names.get(0), outputs[0]);
+    } else {
+      Map<String, Tensor> ordered = new LinkedHashMap<>();
+      for (int i = 0; i < outputs.length; i++) {
+        ordered.put(names.get(i), outputs[i]);
+      }
+      map = Collections.unmodifiableMap(ordered);
+    }
+    return new Prediction(id, model, version, map, labels);
   }
 
   /** The prediction id, unique within this process; pass it to {@code recordOutcome}. */

@@ -50,6 +50,7 @@ public class DjlBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException, ModelNotFoundException, MalformedModelException {
+      JitRealism.likeAnApplication();
       offline();
       BenchModel m = BenchModel.of(model);
       directory = BenchModel.tempDirectory("djl");

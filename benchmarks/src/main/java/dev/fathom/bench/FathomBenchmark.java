@@ -1,15 +1,8 @@
 package dev.fathom.bench;
 
-import dev.fathom.Fathom;
 import dev.fathom.Model;
 import dev.fathom.Predictor;
-import dev.fathom.registry.FeatureSpec;
-import dev.fathom.registry.LocalRegistry;
-import dev.fathom.registry.PublishRequest;
-import dev.fathom.registry.Publisher;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,7 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * </ul>
  *
  * <p>The {@code mode} parameter says what Fathom watches while it serves; see {@link FathomModes}.
- * The model is published with numeric features {@code f0..f(n-1)} so monitoring modes can name them.
+ * The model is published with numeric features {@code f0..f(n-1)} so monitoring modes can name them,
+ * and, in the monitored modes, with a reference profile of generated training rows (see {@link
+ * BenchRegistry}).
  */
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
@@ -45,38 +40,34 @@ public class FathomBenchmark {
     public String model;
 
     /** What Fathom monitors; values are listed in {@link FathomModes}. */
-    @Param({FathomModes.OFF})
+    @Param({FathomModes.OFF, FathomModes.LATENCY, FathomModes.SAMPLED_1PCT, FathomModes.SAMPLED_100PCT})
     public String mode;
 
-    Fathom fathom;
+    FathomModes.Instance instance;
     Model served;
     private Path directory;
 
     @Setup(Level.Trial)
     public void start() {
+      JitRealism.likeAnApplication();
       BenchModel m = BenchModel.of(model);
       directory = BenchModel.tempDirectory("fathom");
       Path file = m.writeTo(directory);
-      LocalRegistry registry = new LocalRegistry(directory.resolve("registry"));
-      new Publisher(registry).publish(PublishRequest.builder("bench", file).features(numeric(m.features())).build());
-      fathom = FathomModes.configure(Fathom.builder().registry(registry.root()), mode).build();
-      served = fathom.model("bench");
+      Path registry = BenchRegistry.publish(directory, "bench", file, m.features(), FathomModes.needsProfile(mode));
+      instance = FathomModes.open(mode, registry);
+      served = instance.fathom.model("bench");
     }
 
     @TearDown(Level.Trial)
     public void stop() {
-      if (fathom != null) {
-        fathom.close();
+      if (instance != null) {
+        String summary = instance.summary("bench", 1);
+        if (!summary.isEmpty()) {
+          System.out.println(summary);
+        }
+        instance.close();
       }
       BenchModel.deleteRecursively(directory);
-    }
-
-    private static List<FeatureSpec> numeric(int n) {
-      List<FeatureSpec> specs = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        specs.add(FeatureSpec.numeric("f" + i));
-      }
-      return specs;
     }
   }
 

@@ -57,6 +57,7 @@ public class RawOrtBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws OrtException {
+      JitRealism.likeAnApplication();
       BenchModel m = BenchModel.of(model);
       directory = BenchModel.tempDirectory("ort");
       env = OrtEnvironment.getEnvironment();

@@ -23,6 +23,8 @@ public final class Versions {
     v.put("djl", Engine.getDjlVersion());
     v.put("jmh", mavenVersion("org.openjdk.jmh", "jmh-core"));
     v.put("fathom", mavenVersion("dev.fathom", "fathom-runtime"));
+    v.put("opentelemetry", String.valueOf(io.opentelemetry.sdk.resources.Resource.getDefault()
+        .getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.sdk.version"))));
     v.put("java", System.getProperty("java.runtime.version"));
     v.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     v.put("vendor", System.getProperty("java.vendor"));

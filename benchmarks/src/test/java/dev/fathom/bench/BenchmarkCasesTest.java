@@ -69,25 +69,36 @@ class BenchmarkCasesTest {
     }
 
     FathomBenchmark fathom = new FathomBenchmark();
-    FathomBenchmark.Serving serving = new FathomBenchmark.Serving();
-    serving.model = model;
-    serving.mode = FathomModes.OFF;
-    serving.start();
-    try {
-      FathomBenchmark.ThreadPredictor predictor = new FathomBenchmark.ThreadPredictor();
-      predictor.open(serving);
-      FathomBenchmark.ThreadRow row = new FathomBenchmark.ThreadRow();
-      row.make(serving);
+    for (String mode : FathomModes.ALL) {
+      FathomBenchmark.Serving serving = new FathomBenchmark.Serving();
+      serving.model = model;
+      serving.mode = mode;
+      serving.start();
       try {
-        for (int i = 0; i < 3; i++) {
-          results[4] = fathom.predictor(predictor);
-          results[5] = fathom.modelPredict(serving, row);
+        FathomBenchmark.ThreadPredictor predictor = new FathomBenchmark.ThreadPredictor();
+        predictor.open(serving);
+        FathomBenchmark.ThreadRow row = new FathomBenchmark.ThreadRow();
+        row.make(serving);
+        try {
+          for (int i = 0; i < 3; i++) {
+            results[4] = fathom.predictor(predictor);
+            results[5] = fathom.modelPredict(serving, row);
+          }
+        } finally {
+          predictor.close();
+        }
+        assertThat(results[4]).as("Predictor in mode %s", mode).isEqualTo(results[0]);
+        assertThat(results[5]).as("Model.predict in mode %s", mode).isEqualTo(results[0]);
+        if (!mode.equals(FathomModes.OFF)) {
+          assertThat(dev.fathom.BenchAccess.monitoring(serving.instance.fathom).referenceSource("bench", 1)).as("mode %s", mode).startsWith("profile.json");
+          assertThat(serving.instance.summary("bench", 1)).as("mode %s", mode).contains("6 calls timed");
+        }
+        if (mode.equals(FathomModes.SAMPLED_100PCT)) {
+          assertThat(serving.instance.summary("bench", 1)).contains("6 rows sampled");
         }
       } finally {
-        predictor.close();
+        serving.stop();
       }
-    } finally {
-      serving.stop();
     }
 
     assertThat(results[0]).as("output in (0, 1)").isStrictlyBetween(0.0, 1.0);
@@ -109,8 +120,8 @@ class BenchmarkCasesTest {
   }
 
   @Test
-  void unknownParametersAreRefusedByName() {
+  void unknownParametersAreRefusedByName(@TempDir Path dir) {
     assertThatThrownBy(() -> BenchModel.of("huge")).hasMessageContaining("'huge'").hasMessageContaining("tiny or medium");
-    assertThatThrownBy(() -> FathomModes.configure(dev.fathom.Fathom.builder(), "sampled-7pct")).hasMessageContaining("'sampled-7pct'");
+    assertThatThrownBy(() -> FathomModes.open("sampled-7pct", dir)).hasMessageContaining("'sampled-7pct'");
   }
 }

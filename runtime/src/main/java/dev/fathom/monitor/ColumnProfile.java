@@ -61,7 +61,7 @@ public record ColumnProfile(
   public static final int OTHER_BIN = 14;
   /** The histogram bin of missing values. */
   public static final int MISSING_BIN = 15;
-  /** Bins of the {@code fathom.feature.values} histogram: 0 to {@value #MISSING_BIN}. */
+  /** Bins of the {@code fathom.feature.values} counter ({@code bin} attribute): 0 to {@value #MISSING_BIN}. */
   public static final int HISTOGRAM_BINS = 16;
 
   public ColumnProfile {

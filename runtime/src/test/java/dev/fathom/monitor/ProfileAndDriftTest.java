@@ -11,7 +11,7 @@ import dev.fathom.registry.FeatureSpec;
 import dev.fathom.registry.LocalRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -249,14 +250,19 @@ class ProfileAndDriftTest {
       assertThat(share).isCloseTo(profile.feature("amount").fractions().get(bin), within(1e-15));
     }
     assertThat(Harness.doubleValue(m, "fathom.feature.reference", with(amount, "bin", "15"))).isEqualTo(0.0);
-    // one histogram measurement per sampled value: 2000 rows
-    HistogramPointData values = histogram(m, amount);
-    assertThat(values.getCount()).isEqualTo(2000);
-    assertThat(values.getBoundaries()).hasSize(16).startsWith(0.0, 1.0).endsWith(15.0);
+    // every sampled value counted in its bin: 2000 rows, one series per bin the reference uses
+    long[] values = binCounts(m, amount);
+    assertThat(Arrays.stream(values).sum()).isEqualTo(2000);
+    for (int bin = 0; bin < 16; bin++) {
+      Map<String, String> inBin = with(amount, "bin", Integer.toString(bin));
+      boolean exported = Harness.points(m, "fathom.feature.values").stream().anyMatch(p -> Harness.matches(p.getAttributes(), inBin));
+      boolean referenced = Harness.doubleValue(m, "fathom.feature.reference", with(amount, "bin", "" + bin)) != null;
+      assertThat(exported).as("bin %d", bin).isEqualTo(referenced);
+    }
   }
 
   @Test
-  void fleetPsiFromSummedHistogramBinsEqualsTheWindowPsi() throws IOException {
+  void fleetPsiFromSummedBinCountsEqualsTheWindowPsi() throws IOException {
     // two "instances" with the same version and profile; the backend sums their bins
     h = new Harness(dir, MonitoringOptions.builder().samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).window(400, Duration.ofHours(1)).build());
     publishWithProfile(1);
@@ -293,8 +299,8 @@ class ProfileAndDriftTest {
           Map<String, String> match = Map.of("model.version", "2", "feature", feature);
           Collection<MetricData> ma = h.metrics();
           Collection<MetricData> mb = other.metrics();
-          long[] counts = bucketCounts(histogram(ma, match));
-          long[] more = bucketCounts(histogram(mb, match));
+          long[] counts = binCounts(ma, match);
+          long[] more = binCounts(mb, match);
           double total = 0;
           for (int i = 0; i < counts.length; i++) {
             counts[i] += more[i];
@@ -361,19 +367,18 @@ class ProfileAndDriftTest {
     assertThat(report.samples()).isEqualTo(60);
   }
 
-  static HistogramPointData histogram(Collection<MetricData> m, Map<String, String> match) {
+  /** The {@code fathom.feature.values} count of each bin (0 for bins without a series). */
+  static long[] binCounts(Collection<MetricData> m, Map<String, String> match) {
+    long[] counts = new long[16];
+    boolean any = false;
     for (PointData p : Harness.points(m, "fathom.feature.values")) {
       if (Harness.matches(p.getAttributes(), match)) {
-        return (HistogramPointData) p;
+        counts[Integer.parseInt(p.getAttributes().get(AttributeKey.stringKey("bin")))] += ((LongPointData) p).getValue();
+        any = true;
       }
     }
-    throw new AssertionError("no fathom.feature.values point for " + match);
-  }
-
-  static long[] bucketCounts(HistogramPointData p) {
-    long[] counts = new long[16];
-    for (int i = 0; i < 16; i++) {
-      counts[i] = p.getCounts().get(i);
+    if (!any) {
+      throw new AssertionError("no fathom.feature.values point for " + match);
     }
     return counts;
   }

@@ -101,6 +101,16 @@ public final class AgentModel implements ModelBackend {
     return single(result);
   }
 
+  /** The bridge carries JDK types only; float rows cross it widened to double. */
+  @Override
+  public Prediction predictRow(float[] row) {
+    double[] wide = new double[row.length];
+    for (int i = 0; i < row.length; i++) {
+      wide[i] = row[i];
+    }
+    return predictRow(wide);
+  }
+
   @Override
   public List<Prediction> predictBatch(List<Features> rows) {
     List<Map<String, Object>> maps = new ArrayList<>(rows.size());

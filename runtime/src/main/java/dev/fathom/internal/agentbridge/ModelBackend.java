@@ -25,6 +25,8 @@ public interface ModelBackend {
 
   Prediction predictRow(double[] row);
 
+  Prediction predictRow(float[] row);
+
   List<Prediction> predictBatch(List<Features> rows);
 
   Prediction run(Map<String, Tensor> inputs);

@@ -38,6 +38,8 @@ final class Binding implements CallView, AutoCloseable {
   private final int[] outputSizes;
   private final ByteBuffer[] outputs;
   private final OnnxTensor[] outputTensors;
+  /** Each output's shape for one row (never handed out: tensors copy their shape). */
+  private final long[][] outputShapes;
   private final Map<String, OnnxTensor> pinned;
   private final PredictionIds.Block ids = new PredictionIds.Block();
   private long lastId;
@@ -59,6 +61,7 @@ final class Binding implements CallView, AutoCloseable {
     this.outputTypes = new ElementType[outs.size()];
     this.outputSizes = new int[outs.size()];
     this.outputs = new ByteBuffer[outs.size()];
+    this.outputShapes = new long[outs.size()][];
     this.outputTensors = new OnnxTensor[outs.size()];
     OnnxTensor created = null;
     Map<String, OnnxTensor> pins = new LinkedHashMap<>();
@@ -67,6 +70,7 @@ final class Binding implements CallView, AutoCloseable {
       for (int i = 0; i < outs.size(); i++) {
         TensorSpec out = outs.get(i);
         long[] shape = ModelSignature.concreteShape(out, 1);
+        outputShapes[i] = shape;
         outputTypes[i] = out.elementType();
         outputSizes[i] = Math.toIntExact(Tensor.elementCount(shape));
         outputs[i] = TensorCodec.directBuffer(out.elementType(), outputSizes[i]);
@@ -227,12 +231,31 @@ final class Binding implements CallView, AutoCloseable {
 
   @Override
   public Tensor output(int index) {
-    TensorSpec spec = signature().outputs().get(index);
-    return copy(outputTypes[index], outputs[index], ModelSignature.concreteShape(spec, 1), outputSizes[index]);
+    return copy(outputTypes[index], outputs[index], outputShapes[index], outputSizes[index]);
   }
+
+  /** Outputs up to this many elements are copied element by element (the bulk copy's views cost more). */
+  private static final int SMALL = 64;
 
   /** Copies a direct buffer's first {@code size} elements into a tensor. */
   static Tensor copy(ElementType type, ByteBuffer buffer, long[] shape, int size) {
+    if (size <= SMALL && buffer.order() == ByteOrder.nativeOrder()) {
+      // absolute reads leave the buffer as it is: no duplicate and no typed view to allocate
+      if (type == ElementType.FLOAT32) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+          a[i] = buffer.getFloat(i << 2);
+        }
+        return Tensor.of(type, shape, a);
+      }
+      if (type == ElementType.FLOAT64) {
+        double[] a = new double[size];
+        for (int i = 0; i < size; i++) {
+          a[i] = buffer.getDouble(i << 3);
+        }
+        return Tensor.of(type, shape, a);
+      }
+    }
     ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
     switch (type) {
       case FLOAT32: {

@@ -44,11 +44,22 @@ public final class Calls {
 
   /** Runs one row of a tabular or single-vector model. */
   public static CallResult predictRow(ModelSlot slot, double[] row) {
+    return predictRow(slot, row, null);
+  }
+
+  /** Runs one row of floats: a float32 model's fast path takes it without widening to doubles. */
+  public static CallResult predictRow(ModelSlot slot, float[] row) {
+    return predictRow(slot, null, row);
+  }
+
+  /** One row given as {@code doubles} or as {@code floats} (the other is null). */
+  private static CallResult predictRow(ModelSlot slot, double[] doubles, float[] floats) {
     LoadedVersion v = slot.acquire();
     try {
       InferenceObserver observer = v.observer();
-      checkRowLength(v, row.length, observer);
+      checkRowLength(v, doubles != null ? doubles.length : floats.length, observer);
       if (!v.bindable()) {
+        double[] row = doubles != null ? doubles : widen(floats);
         return generic(v, observer, Map.of(v.signature().inputNames().get(0), rowTensor(v, row, 1)), 1);
       }
       Binding binding;
@@ -58,7 +69,11 @@ public final class Calls {
         throw new InferenceException("cannot prepare buffers for " + v + ": " + e.getMessage(), e);
       }
       try {
-        binding.write(row);
+        if (doubles != null) {
+          binding.write(doubles);
+        } else {
+          binding.write(floats);
+        }
         checkInput(observer, binding);
         long token = start(observer);
         try {
@@ -79,6 +94,14 @@ public final class Calls {
     } finally {
       v.release();
     }
+  }
+
+  private static double[] widen(float[] row) {
+    double[] wide = new double[row.length];
+    for (int i = 0; i < row.length; i++) {
+      wide[i] = row[i];
+    }
+    return wide;
   }
 
   /** Encodes and runs one row of named features. */

@@ -30,6 +30,7 @@ public final class ModelSignature {
   private final Map<String, Integer> outputIndex;
   private final int tabularInput;
   private final FeatureLayout features;
+  private final Map<String, List<String>> outputLabels;
 
   public ModelSignature(Manifest manifest) {
     this.inputs = manifest.inputs();
@@ -47,6 +48,18 @@ public final class ModelSignature {
     }
     this.tabularInput = tabular;
     this.features = tabular < 0 ? null : new FeatureLayout(inputs.get(tabular));
+    Map<String, List<String>> labels = new java.util.HashMap<>();
+    for (TensorSpec out : outputs) {
+      if (out.labels() != null) {
+        labels.put(out.name(), out.labels());
+      }
+    }
+    this.outputLabels = Map.copyOf(labels);
+  }
+
+  /** Output name to its class labels, for the outputs that have them; immutable, built once per version. */
+  public Map<String, List<String>> outputLabels() {
+    return outputLabels;
   }
 
   public List<TensorSpec> inputs() {

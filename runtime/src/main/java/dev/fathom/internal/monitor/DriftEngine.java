@@ -25,6 +25,7 @@ import java.util.List;
 public final class DriftEngine {
   private final ColumnReference[] references;
   private final Window[] windows;
+  private final RadixSort sort = new RadixSort();
   private long rows;
 
   public DriftEngine(List<ColumnReference> references, int capacity) {
@@ -76,7 +77,7 @@ public final class DriftEngine {
     Stats[] stats = new Stats[n];
     double[] p = new double[n];
     for (int c = 0; c < n; c++) {
-      stats[c] = windows[c].evaluate(thresholds.minSamples());
+      stats[c] = windows[c].evaluate(thresholds.minSamples(), sort);
       p[c] = stats[c].pValue;
     }
     double[] adjusted =
@@ -126,6 +127,7 @@ public final class DriftEngine {
     private final long[] bins = new long[ColumnProfile.HISTOGRAM_BINS];
     private final long[] categoryCounts;
     private final int[] dfOut = new int[1];
+    private final double[] compared = new double[3];
 
     Window(ColumnReference ref, int capacity) {
       this.ref = ref;
@@ -196,7 +198,7 @@ public final class DriftEngine {
       }
     }
 
-    Stats evaluate(int minSamples) {
+    Stats evaluate(int minSamples, RadixSort sort) {
       Stats s = new Stats();
       s.count = n;
       s.missing = missing;
@@ -225,14 +227,15 @@ public final class DriftEngine {
       int tests = 0;
       if (!ref.categorical) {
         if (n >= minSamples && ref.count >= minSamples && ref.cdfValues.length > 0) {
-          Arrays.sort(values, 0, n);
-          s.ks = Statistics.ksStatistic(values, n, ref.cdfValues, ref.cdfCumulative, ref.cdfValues.length);
+          sort.sort(values, n);
+          Statistics.compareWithReference(values, n, ref.cdfValues, ref.cdfCumulative, ref.cdfValues.length, ref.count, compared);
+          s.ks = compared[Statistics.KS];
           s.ksP = Statistics.ksPValue(s.ks, n, ref.count);
-          double w = Statistics.wasserstein(values, n, ref.cdfValues, ref.cdfCumulative, ref.cdfValues.length);
+          double w = compared[Statistics.WASSERSTEIN];
           s.wasserstein = ref.sd > 0 ? w / ref.sd : w;
           s.meanShift = Statistics.meanShift(sum / n, n, ref.mean, ref.sd, ref.count);
           s.meanShiftP = Statistics.normalTwoSided(s.meanShift);
-          s.rankShift = Statistics.rankShift(values, n, ref.cdfValues, ref.cdfCumulative, ref.cdfValues.length, ref.count);
+          s.rankShift = compared[Statistics.RANK_SHIFT];
           s.rankShiftP = Statistics.normalTwoSided(s.rankShift);
           best = Math.min(s.ksP, s.rankShiftP);
           tests += 2;

@@ -58,7 +58,7 @@ public final class Monitoring implements AutoCloseable {
   private void startAnalyzer() {
     synchronized (lock) {
       if (analyzer == null && !closed) {
-        analyzer = new Analyzer(() -> versions);
+        analyzer = new Analyzer(() -> versions, options.queueCapacity());
       }
     }
   }

@@ -17,13 +17,15 @@ final class OutcomeStore {
   /** A held prediction: the version that made it and its monitored output values. */
   record Pending(VersionMonitor owner, double[] outputs) {}
 
-  private final Cache<Long, Pending> held;
+  private final HeldPredictions held;
   private final Cache<Long, Object> early;
+  /** Whether any outcome was ever parked in {@link #early}; until then holding skips looking there. */
+  private volatile boolean anyEarly;
   /** Recently sampled ids, direct-mapped by id (a newer id may evict an older one: best effort). */
   private final AtomicLongArray recent = new AtomicLongArray(RECENT);
 
   OutcomeStore(int capacity, Duration expiry) {
-    this.held = Caffeine.newBuilder().maximumSize(capacity).expireAfterWrite(expiry).executor(Runnable::run).build();
+    this.held = new HeldPredictions(capacity, expiry.toNanos());
     this.early = Caffeine.newBuilder().maximumSize(RECENT).expireAfterWrite(Duration.ofMinutes(1)).executor(Runnable::run).build();
   }
 
@@ -36,49 +38,59 @@ final class OutcomeStore {
     return recent.getAcquire((int) (predictionId & (RECENT - 1))) == predictionId;
   }
 
-  /** Analyzer: holds a sampled prediction for its outcome. */
-  void hold(long predictionId, Pending pending) {
-    held.put(predictionId, pending);
+  /** Analyzer: holds a sampled prediction for its outcome ({@code outputs} is copied). */
+  void hold(long predictionId, VersionMonitor owner, double[] outputs, long nowNanos) {
+    held.put(predictionId, owner, outputs, nowNanos);
     recent.compareAndSet((int) (predictionId & (RECENT - 1)), predictionId, 0);
+    // record() sets anyEarly before it parks an outcome and then looks in held (under held's
+    // lock), so either it finds this prediction or this read sees the flag
+    if (!anyEarly) {
+      return;
+    }
     Object outcome = early.asMap().remove(predictionId);
-    if (outcome != null && held.asMap().remove(predictionId) != null) {
-      pending.owner().joinOutcome(pending.outputs(), outcome);
+    if (outcome != null) {
+      Pending pending = held.remove(predictionId, nowNanos);
+      if (pending != null) {
+        pending.owner().joinOutcome(pending.outputs(), outcome);
+      }
     }
   }
 
   /** Joins an outcome; whether its prediction was held (or on its way to being held). */
   boolean record(long predictionId, Object outcome) {
-    Pending pending = held.asMap().remove(predictionId);
+    long now = System.nanoTime();
+    Pending pending = held.remove(predictionId, now);
     if (pending != null) {
-      return join(predictionId, pending, outcome);
+      return join(predictionId, pending, outcome, now);
     }
     if (!recentlySampled(predictionId)) {
       // The analyzer holds a prediction before it clears the recent mark, so a cleared mark means
       // a second look finds it held (or it was never sampled).
-      pending = held.asMap().remove(predictionId);
-      return pending != null && join(predictionId, pending, outcome);
+      pending = held.remove(predictionId, now);
+      return pending != null && join(predictionId, pending, outcome, now);
     }
+    anyEarly = true;
     early.put(predictionId, outcome);
     // the analyzer may have held it in between: whoever removes the held entry joins
-    pending = held.asMap().remove(predictionId);
+    pending = held.remove(predictionId, now);
     if (pending != null) {
       early.invalidate(predictionId);
-      return join(predictionId, pending, outcome);
+      return join(predictionId, pending, outcome, now);
     }
     return true;
   }
 
   /** Joins, or holds the prediction again when the outcome does not fit it (a label it does not know). */
-  private boolean join(long predictionId, Pending pending, Object outcome) {
+  private boolean join(long predictionId, Pending pending, Object outcome, long nowNanos) {
     if (pending.owner().joinOutcome(pending.outputs(), outcome)) {
       return true;
     }
-    held.asMap().putIfAbsent(predictionId, pending);
+    held.putIfAbsent(predictionId, pending.owner(), pending.outputs(), nowNanos);
     return false;
   }
 
   void clear() {
-    held.invalidateAll();
+    held.clear();
     early.invalidateAll();
   }
 }

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,7 +56,8 @@ final class VersionMonitor implements InferenceObserver {
   private final boolean enforce;
   private final boolean observe;
   final Sampler sampler;
-  private final SampleRing ring;
+  /** Package-private for the benchmarks, which time the request-thread side without the analyzer. */
+  final SampleRing ring;
   private final int[] otherInputs;
   private final String[] inputNames;
   private final OutcomeWindow outcomes;
@@ -80,11 +82,15 @@ final class VersionMonitor implements InferenceObserver {
   private Instant windowStart;
   private Severity[] state;
   private int[] quiet;
+  /** Per engine column, the {@code fathom.drift.score} attributes of each method seen so far. */
+  private List<Map<String, Attributes>> methodAttributes;
 
   // published for metric callbacks and tests
   private volatile DriftReport lastReport;
   private volatile Export export;
   private volatile ReferenceExport referenceExport;
+  /** Sampled values per engine column and bin, counted by the analyzer since the reference was set. */
+  private volatile ValueCounts valueCounts;
   private volatile String referenceSource = "none";
 
   /** The scores of the last closed window, with their attributes, ready for the gauge callbacks. */
@@ -92,6 +98,13 @@ final class VersionMonitor implements InferenceObserver {
 
   /** The reference share of each used bin of each exported column. */
   private record ReferenceExport(Attributes[] attributes, double[] values) {}
+
+  /**
+   * Cumulative sampled values per engine column and bin ({@code counts[column * HISTOGRAM_BINS +
+   * bin]}), written by the analyzer alone, and the {@code fathom.feature.values} series each
+   * exported (column, bin) is reported under: every bin the column's reference uses, from 0.
+   */
+  private record ValueCounts(AtomicLongArray counts, int[] slots, Attributes[] attributes) {}
 
   VersionMonitor(Monitoring monitoring, ObserverFactory.VersionInfo info) {
     this.monitoring = monitoring;
@@ -196,11 +209,18 @@ final class VersionMonitor implements InferenceObserver {
     this.state = new Severity[tested.size()];
     Arrays.fill(state, Severity.NONE);
     this.quiet = new int[tested.size()];
+    List<Map<String, Attributes>> perColumn = new ArrayList<>();
+    for (int e = 0; e < tested.size(); e++) {
+      perColumn.add(new java.util.HashMap<>());
+    }
+    this.methodAttributes = perColumn;
     this.windowStartNanos = System.nanoTime();
     this.windowStart = Instant.now();
     this.baseline = null;
     List<Attributes> attributes = new ArrayList<>();
     List<Double> shares = new ArrayList<>();
+    List<Attributes> countAttributes = new ArrayList<>();
+    List<Integer> countSlots = new ArrayList<>();
     for (int e = 0; e < tested.size(); e++) {
       Attributes feature = columnAttributes[columnOfEngine[e]];
       if (feature == null) {
@@ -209,12 +229,18 @@ final class VersionMonitor implements InferenceObserver {
       for (int bin = 0; bin < ColumnProfile.HISTOGRAM_BINS; bin++) {
         double share = tested.get(e).expectedFraction(bin);
         if (!Double.isNaN(share)) {
-          attributes.add(feature.toBuilder().put(MonitorMetrics.BIN, Integer.toString(bin)).put(MonitorMetrics.PREV_BIN, Integer.toString(bin - 1)).build());
+          Attributes binAttributes = feature.toBuilder().put(MonitorMetrics.BIN, Integer.toString(bin)).build();
+          attributes.add(binAttributes.toBuilder().put(MonitorMetrics.PREV_BIN, Integer.toString(bin - 1)).build());
           shares.add(share);
+          // every bin a value can fall in is a bin the reference uses, so these series hold every count
+          countAttributes.add(binAttributes);
+          countSlots.add(e * ColumnProfile.HISTOGRAM_BINS + bin);
         }
       }
     }
     this.referenceExport = new ReferenceExport(attributes.toArray(new Attributes[0]), shares.stream().mapToDouble(Double::doubleValue).toArray());
+    this.valueCounts = new ValueCounts(new AtomicLongArray(tested.size() * ColumnProfile.HISTOGRAM_BINS), countSlots.stream().mapToInt(Integer::intValue).toArray(),
+        countAttributes.toArray(new Attributes[0]));
     this.referenceSource = source + " (" + tested.size() + " of " + columns.size() + " columns)";
   }
 
@@ -320,7 +346,7 @@ final class VersionMonitor implements InferenceObserver {
     int slot;
     while ((slot = ring.poll()) >= 0) {
       try {
-        process(ring.sample(slot));
+        process(ring.sample(slot), nowNanos);
       } catch (RuntimeException e) {
         LOG.warn("analyzing a sample of " + label + " failed: " + e, e);
       } finally {
@@ -335,7 +361,7 @@ final class VersionMonitor implements InferenceObserver {
     return processed;
   }
 
-  private void process(Sample s) {
+  private void process(Sample s, long nowNanos) {
     int features = columns.features().size();
     if (observe) {
       validator.check(s.columns, rules);
@@ -361,7 +387,7 @@ final class VersionMonitor implements InferenceObserver {
       values[firstOutput + o] = s.outputs[o];
     }
     if (outcomes != null) {
-      monitoring.outcomeStore().hold(s.predictionId, new OutcomeStore.Pending(this, s.outputs.clone()));
+      monitoring.outcomeStore().hold(s.predictionId, this, s.outputs, nowNanos);
     }
     if (engine == null) {
       if (baseline != null) {
@@ -376,13 +402,13 @@ final class VersionMonitor implements InferenceObserver {
       }
       return;
     }
+    AtomicLongArray counts = valueCounts.counts();
     for (int c = 0; c < values.length; c++) {
       int e = engineColumn[c];
       if (e >= 0) {
-        int bin = engine.add(e, values[c]);
-        if (columnAttributes[c] != null) {
-          metrics.featureValues.record(bin, columnAttributes[c]);
-        }
+        int slot = e * ColumnProfile.HISTOGRAM_BINS + engine.add(e, values[c]);
+        // the analyzer is the only writer: a plain read and a release store, no atomic update
+        counts.setRelease(slot, counts.getPlain(slot) + 1);
       }
     }
     engine.endRow();
@@ -430,8 +456,10 @@ final class VersionMonitor implements InferenceObserver {
       }
       severityAttributes[e] = feature;
       severities[e] = drifts.get(e).severity().level();
+      Map<String, Attributes> byMethod = methodAttributes.get(e);
       for (Map.Entry<String, Double> score : drifts.get(e).scores().entrySet()) {
-        attributes.add(feature.toBuilder().put(MonitorMetrics.METHOD, score.getKey()).build());
+        // built once per column and method, not at every window
+        attributes.add(byMethod.computeIfAbsent(score.getKey(), method -> feature.toBuilder().put(MonitorMetrics.METHOD, method).build()));
         scores.add(score.getValue());
       }
     }
@@ -499,6 +527,15 @@ final class VersionMonitor implements InferenceObserver {
         if (e.severityAttributes[i] != null) {
           m.record(e.severities[i], e.severityAttributes[i]);
         }
+      }
+    }
+  }
+
+  void recordValueCounts(ObservableLongMeasurement m) {
+    ValueCounts v = valueCounts;
+    if (v != null) {
+      for (int i = 0; i < v.slots.length; i++) {
+        m.record(v.counts.getAcquire(v.slots[i]), v.attributes[i]);
       }
     }
   }

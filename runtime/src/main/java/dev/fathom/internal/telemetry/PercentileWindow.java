@@ -31,6 +31,8 @@ final class PercentileWindow {
   private int oldest;
   private boolean dirty;
   private Snapshot snapshot = Snapshot.EMPTY;
+  /** Every value ever recorded and drained: the count of timed successful calls. */
+  private long recorded;
 
   /**
    * @param quantiles ascending, in (0, 1]
@@ -66,6 +68,11 @@ final class PercentileWindow {
     return snapshot;
   }
 
+  /** Values recorded since this window was created, up to the last {@link #collect()} or {@link #tick()}. */
+  synchronized long recorded() {
+    return recorded;
+  }
+
   /**
    * Closes the slice in progress and drops the oldest one.
    *
@@ -90,6 +97,7 @@ final class PercentileWindow {
     Histogram interval = recorder.getIntervalHistogram(recycle);
     recycle = interval;
     if (interval.getTotalCount() > 0) {
+      recorded += interval.getTotalCount();
       current.add(interval);
       merged.add(interval);
       dirty = true;

@@ -25,8 +25,17 @@ final class Series {
   final Attributes[] quantileAttributes;
   /** Null when metrics are off. */
   final PercentileWindow window;
-  /** Rows of successful calls, for {@code fathom.inference.rows}. */
-  final java.util.concurrent.atomic.LongAdder rows = new java.util.concurrent.atomic.LongAdder();
+  /**
+   * Rows of successful calls beyond one per timed call, for {@code fathom.inference.rows}: that
+   * counter is {@link PercentileWindow#recorded()} plus this, so a single-row call adds to nothing.
+   */
+  final java.util.concurrent.atomic.LongAdder extraRows = new java.util.concurrent.atomic.LongAdder();
+
+  /** Rows of successful calls so far; drains the percentile recorder (collection threads only). */
+  long rows() {
+    window.collect();
+    return window.recorded() + extraRows.sum();
+  }
 
   private volatile ErrorAttributes[] errors = new ErrorAttributes[0];
   /** Loaded versions using this series; guarded by the registry. */

@@ -256,7 +256,7 @@ public final class Telemetry implements AutoCloseable {
         if (s.refs > 0) {
           info.record(1, s.infoAttributes);
         }
-        rows.record(s.rows.sum(), s.attributes);
+        rows.record(s.rows(), s.attributes);
       } catch (RuntimeException e) {
         log.warn("collecting " + s.key + " failed", e);
       }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The hot path ({@link #start}, {@link #succeeded} of a single-row call without a span) reads
  * the clock twice, records into a wait-free HdrHistogram recorder and one OpenTelemetry histogram
- * with attributes built at load, adds to a {@link java.util.concurrent.atomic.LongAdder}, and checks
- * the current context for a parent span: no allocation, no lock of its own. The
+ * with attributes built at load, and checks the current context for a parent span: no allocation,
+ * no lock of its own. Its rows are counted by the recorder (multi-row calls add their extra rows
+ * to a {@link java.util.concurrent.atomic.LongAdder}). The
  * span, when there is one, is created after the call with the call's own start time, so nothing is
  * held between {@link #start} and {@link #succeeded}. Thread-safe; never throws.
  */
@@ -55,12 +56,18 @@ final class VersionObserver implements InferenceObserver {
       // One context lookup serves the histogram (trace-based exemplars) and the parent-span check.
       Context context = Context.current();
       if (metrics) {
+        int rows = call.rows();
+        // fathom.inference.rows is the window's count of timed calls plus the extra rows of
+        // multi-row calls, so a timed single-row call, the common case, adds to no counter here
+        int uncounted = rows;
         if (nanos >= 0) {
           window.record(nanos);
           telemetry.duration.record(nanos / 1e9, attributes, context);
+          uncounted = rows - 1;
         }
-        int rows = call.rows();
-        series.rows.add(rows);
+        if (uncounted != 0) {
+          series.extraRows.add(uncounted);
+        }
         if (rows != 1) {
           // Single-row calls, the common case, are left out: they are the duration count minus this
           // histogram's count, and skipping them saves an SDK record on the hot path.

@@ -152,6 +152,51 @@ class StatisticsTest {
   }
 
   @Test
+  void oneWalkGivesExactlyTheThreeSeparateStatistics() {
+    SplittableRandom random = new SplittableRandom(21);
+    double[] out = new double[3];
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + random.nextInt(1500);
+      int m = 1 + random.nextInt(1500);
+      // coarse values in some trials, so both sides hold ties and shared values
+      int grid = trial % 3 == 0 ? 7 : trial % 3 == 1 ? 1000 : 0;
+      double[] x = sample(random, n, grid, trial * 0.01);
+      double[] ref = sample(random, m, grid, 0);
+      Arrays.sort(x);
+      Arrays.sort(ref);
+      // a weighted reference, as a sketch gives: uneven steps up to 1
+      double[] cumulative = new double[m];
+      double total = 0;
+      for (int i = 0; i < m; i++) {
+        total += 1 + random.nextInt(3);
+        cumulative[i] = total;
+      }
+      for (int i = 0; i < m; i++) {
+        cumulative[i] /= total;
+      }
+      long refN = m + random.nextInt(5000);
+      Statistics.compareWithReference(x, n, ref, cumulative, m, refN, out);
+      assertThat(out[Statistics.KS]).as("trial %d", trial).isEqualTo(Statistics.ksStatistic(x, n, ref, cumulative, m));
+      assertThat(out[Statistics.WASSERSTEIN]).as("trial %d", trial).isEqualTo(Statistics.wasserstein(x, n, ref, cumulative, m));
+      assertThat(out[Statistics.RANK_SHIFT]).as("trial %d", trial).isEqualTo(Statistics.rankShift(x, n, ref, cumulative, m, refN));
+    }
+    Statistics.compareWithReference(new double[0], 0, new double[] {1}, new double[] {1}, 1, 1, out);
+    assertThat(out).containsOnly(Double.NaN);
+    Statistics.compareWithReference(new double[] {1}, 1, new double[] {1}, new double[] {1}, 1, 0, out);
+    assertThat(out[Statistics.RANK_SHIFT]).isNaN();
+    assertThat(out[Statistics.KS]).isEqualTo(0.0);
+  }
+
+  private static double[] sample(SplittableRandom random, int n, int grid, double shift) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      double g = gaussian(random) + shift;
+      v[i] = grid > 0 ? Math.rint(g * grid) / grid : g;
+    }
+    return v;
+  }
+
+  @Test
   void meanShiftIsTheTwoSampleZStatistic() {
     double z = Statistics.meanShift(0.2, 1000, 0, 1, 5000);
     assertThat(z).isCloseTo(0.2 / Math.sqrt(1.0 / 1000 + 1.0 / 5000), within(1e-12)).isCloseTo(5.773503, within(1e-6));
