@@ -45,7 +45,7 @@ public final class FeatureSyntax {
     String[] target = splitTarget(text, "features");
     List<FeatureSpec> features = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
-    for (String part : splitTopLevel(target[1])) {
+    for (String part : splitOutsideParentheses(target[1], ',')) {
       FeatureSpec spec = feature(part.trim());
       if (!names.add(spec.name())) {
         throw new IllegalArgumentException("feature '" + spec.name() + "' is named twice");
@@ -93,8 +93,8 @@ public final class FeatureSyntax {
     return new String[] {target, rest};
   }
 
-  /** Splits at commas outside parentheses. */
-  private static List<String> splitTopLevel(String text) {
+  /** Splits at {@code separator}s outside parentheses; the parentheses must balance. */
+  private static List<String> splitOutsideParentheses(String text, char separator) {
     List<String> parts = new ArrayList<>();
     int depth = 0;
     int start = 0;
@@ -107,7 +107,7 @@ public final class FeatureSyntax {
         if (depth < 0) {
           throw new IllegalArgumentException("unbalanced ')' in '" + text + "'");
         }
-      } else if (c == ',' && depth == 0) {
+      } else if (c == separator && depth == 0) {
         parts.add(text.substring(start, i));
         start = i + 1;
       }
@@ -123,7 +123,7 @@ public final class FeatureSyntax {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("empty feature; features are separated by single commas");
     }
-    List<String> parts = splitParts(text);
+    List<String> parts = splitOutsideParentheses(text, ':');
     String name = parts.get(0).trim();
     checkName(name, "feature name", text);
     FeatureSpec.Kind kind = null;
@@ -186,26 +186,6 @@ public final class FeatureSyntax {
       kind = FeatureSpec.Kind.NUMERIC;
     }
     return new FeatureSpec(name, kind, encoding, categories, min, max, nullable);
-  }
-
-  /** Splits a feature at ':' outside parentheses. */
-  private static List<String> splitParts(String text) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == ':' && depth == 0) {
-        parts.add(text.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(text.substring(start));
-    return parts;
   }
 
   private static String inside(String part, String keyword, String where) {

@@ -3,10 +3,10 @@ package dev.fathom.agent.monitor;
 import dev.fathom.agent.bootstrap.AgentLog;
 import dev.fathom.agent.bootstrap.CallHandler;
 import dev.fathom.internal.inference.CallView;
+import dev.fathom.internal.inference.DatalessCall;
 import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.internal.inference.ModelSignature;
 import dev.fathom.internal.inference.ObserverFactory;
-import dev.fathom.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +32,8 @@ public final class CallMonitor implements CallHandler {
   private static final long UNTIMED = Long.MIN_VALUE;
   private static final String LIBRARY_SESSION_FACTORY = "dev.fathom.internal.inference.SessionFactory";
   private static final Object LIBRARY_SESSION = new Object();
-  private static final CallView ONE_ROW = new OneRow();
+  /** What the timing observer needs of an unsampled method call: one row. */
+  private static final CallView ONE_ROW = new DatalessCall(1, 0L);
 
   private final SessionTable sessions = new SessionTable();
   private final ModelResolver resolver;
@@ -208,47 +209,4 @@ public final class CallMonitor implements CallHandler {
 
   /** A monitored method with its observers. */
   private record MethodBinding(MethodTarget target, ModelSignature signature, InferenceObserver timing, InferenceObserver samples, double samplingRate) {}
-
-  /** What the timing observer needs of an unsampled method call: one row. */
-  private static final class OneRow implements CallView {
-    @Override
-    public ModelSignature signature() {
-      return null;
-    }
-
-    @Override
-    public int rows() {
-      return 1;
-    }
-
-    @Override
-    public long firstPredictionId() {
-      return 0L;
-    }
-
-    @Override
-    public double column(int row, int column) {
-      return Double.NaN;
-    }
-
-    @Override
-    public int outputWidth(int output) {
-      return 0;
-    }
-
-    @Override
-    public double outputValue(int output, int row, int index) {
-      return Double.NaN;
-    }
-
-    @Override
-    public Tensor input(int index) {
-      return null;
-    }
-
-    @Override
-    public Tensor output(int index) {
-      return null;
-    }
-  }
 }

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * Exporter wrappers that count the items of every failed export into a {@link DropCounter}. They
@@ -26,8 +27,18 @@ final class CountingExporters {
 
   private CountingExporters() {}
 
-  /** Counts {@code items} as dropped if {@code result} fails, now or later. */
-  private static CompletableResultCode watch(CompletableResultCode result, DropCounter drops, String signal, long items) {
+  /**
+   * Runs one export and counts its {@code items} as dropped if it throws or its result fails, now
+   * or later.
+   */
+  private static CompletableResultCode counted(Supplier<CompletableResultCode> export, DropCounter drops, String signal, long items) {
+    CompletableResultCode result;
+    try {
+      result = export.get();
+    } catch (RuntimeException e) {
+      drops.add(signal, items);
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
     result.whenComplete(() -> {
       if (!result.isSuccess()) {
         drops.add(signal, items);
@@ -53,12 +64,7 @@ final class CountingExporters {
       for (MetricData m : metrics) {
         points += m.getData().getPoints().size();
       }
-      try {
-        return watch(delegate.export(metrics), drops, METRICS, points);
-      } catch (RuntimeException e) {
-        drops.add(METRICS, points);
-        return CompletableResultCode.ofExceptionalFailure(e);
-      }
+      return counted(() -> delegate.export(metrics), drops, METRICS, points);
     }
 
     @Override
@@ -104,13 +110,7 @@ final class CountingExporters {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-      int items = spans.size();
-      try {
-        return watch(delegate.export(spans), drops, TRACES, items);
-      } catch (RuntimeException e) {
-        drops.add(TRACES, items);
-        return CompletableResultCode.ofExceptionalFailure(e);
-      }
+      return counted(() -> delegate.export(spans), drops, TRACES, spans.size());
     }
 
     @Override
@@ -141,13 +141,7 @@ final class CountingExporters {
 
     @Override
     public CompletableResultCode export(Collection<LogRecordData> logs) {
-      int items = logs.size();
-      try {
-        return watch(delegate.export(logs), drops, LOGS, items);
-      } catch (RuntimeException e) {
-        drops.add(LOGS, items);
-        return CompletableResultCode.ofExceptionalFailure(e);
-      }
+      return counted(() -> delegate.export(logs), drops, LOGS, logs.size());
     }
 
     @Override

@@ -63,7 +63,7 @@ class StatisticsTest {
       for (int i = 0; i < m; i++) {
         cumulative[i] = (i + 1.0) / m;
       }
-      double d = Statistics.ksStatistic(sx, n, sy, cumulative, m);
+      double d = SeparateWalks.ksStatistic(sx, n, sy, cumulative, m);
       assertThat(d).isCloseTo(commons.kolmogorovSmirnovStatistic(x, y), within(1e-12));
       assertThat(Statistics.ksPValue(d, n, m)).isCloseTo(commons.approximateP(d, n, m), within(1e-9));
     }
@@ -96,11 +96,11 @@ class StatisticsTest {
     for (int i = 0; i < 500; i++) {
       cumulative[i] = (i + 1.0) / 500;
     }
-    assertThat(Statistics.wasserstein(x, 500, y, cumulative, 500)).isCloseTo(expected, within(1e-12));
+    assertThat(SeparateWalks.wasserstein(x, 500, y, cumulative, 500)).isCloseTo(expected, within(1e-12));
     // hand-worked: {0, 1} against {2, 3} is a shift by 2
-    assertThat(Statistics.wasserstein(new double[] {0, 1}, 2, new double[] {2, 3}, new double[] {0.5, 1}, 2)).isCloseTo(2, within(1e-15));
+    assertThat(SeparateWalks.wasserstein(new double[] {0, 1}, 2, new double[] {2, 3}, new double[] {0.5, 1}, 2)).isCloseTo(2, within(1e-15));
     // a weighted reference: {0 (weight 3/4), 4 (1/4)} against {1}: 3/4 * 1 + 1/4 * 3
-    assertThat(Statistics.wasserstein(new double[] {1}, 1, new double[] {0, 4}, new double[] {0.75, 1}, 2)).isCloseTo(1.5, within(1e-15));
+    assertThat(SeparateWalks.wasserstein(new double[] {1}, 1, new double[] {0, 4}, new double[] {0.75, 1}, 2)).isCloseTo(1.5, within(1e-15));
   }
 
   @Test
@@ -176,8 +176,8 @@ class StatisticsTest {
       }
       long refN = m + random.nextInt(5000);
       Statistics.compareWithReference(x, n, ref, cumulative, m, refN, out);
-      assertThat(out[Statistics.KS]).as("trial %d", trial).isEqualTo(Statistics.ksStatistic(x, n, ref, cumulative, m));
-      assertThat(out[Statistics.WASSERSTEIN]).as("trial %d", trial).isEqualTo(Statistics.wasserstein(x, n, ref, cumulative, m));
+      assertThat(out[Statistics.KS]).as("trial %d", trial).isEqualTo(SeparateWalks.ksStatistic(x, n, ref, cumulative, m));
+      assertThat(out[Statistics.WASSERSTEIN]).as("trial %d", trial).isEqualTo(SeparateWalks.wasserstein(x, n, ref, cumulative, m));
       assertThat(out[Statistics.RANK_SHIFT]).as("trial %d", trial).isEqualTo(Statistics.rankShift(x, n, ref, cumulative, m, refN));
     }
     Statistics.compareWithReference(new double[0], 0, new double[] {1}, new double[] {1}, 1, 1, out);

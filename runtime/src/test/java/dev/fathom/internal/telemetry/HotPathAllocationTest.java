@@ -2,6 +2,7 @@ package dev.fathom.internal.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fathom.internal.inference.DatalessCall;
 import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.telemetry.TelemetryOptions;
 import java.lang.management.ManagementFactory;
@@ -21,7 +22,7 @@ class HotPathAllocationTest {
     try (OtelHarness otel = new OtelHarness()) {
       Telemetry telemetry = Telemetry.create(otel.sdk, TelemetryOptions.defaults(), Ticker.SYSTEM, false);
       InferenceObserver observer = telemetry.observer(TelemetryMetricsTest.version("fraud", 3));
-      FakeCall call = new FakeCall(1, 7);
+      DatalessCall call = new DatalessCall(1, 7);
       // Enough calls for C2 to compile the path (escape analysis removes what the interpreter allocates).
       for (int i = 0; i < 200_000; i++) {
         observer.succeeded(observer.start(), call);

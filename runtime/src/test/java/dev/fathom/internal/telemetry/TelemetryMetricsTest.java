@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.fathom.internal.inference.DatalessCall;
 import dev.fathom.internal.inference.CallView;
 import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.internal.inference.ObserverFactory;
@@ -67,7 +68,7 @@ class TelemetryMetricsTest {
   void call(InferenceObserver observer, long nanos, int rows) {
     long token = observer.start();
     ticker.advance(nanos);
-    observer.succeeded(token, new FakeCall(rows, 42));
+    observer.succeeded(token, new DatalessCall(rows, 42));
   }
 
   static Attributes model(String name, String version) {
@@ -331,7 +332,7 @@ class TelemetryMetricsTest {
   void observerNeverThrows() {
     InferenceObserver observer = telemetry(TelemetryOptions.defaults()).observer(version("fraud", 3));
     CallView broken =
-        new FakeCall(1, 1) {
+        new DatalessCall(1, 1) {
           @Override
           public int rows() {
             throw new IllegalStateException("broken view");

@@ -1,19 +1,21 @@
-package dev.fathom.internal.telemetry;
+package dev.fathom.internal.inference;
 
 import dev.fathom.Tensor;
-import dev.fathom.internal.inference.CallView;
-import dev.fathom.internal.inference.ModelSignature;
 
-/** A finished call with a number of rows and a prediction id; holds no data. */
-class FakeCall implements CallView {
+/**
+ * A call known only by its row count and first prediction id, without inputs or outputs: all that
+ * timing observers read (the agent's timed method calls). Immutable and thread-safe.
+ */
+public class DatalessCall implements CallView {
   private final int rows;
   private final long firstId;
 
-  FakeCall(int rows, long firstId) {
+  public DatalessCall(int rows, long firstId) {
     this.rows = rows;
     this.firstId = firstId;
   }
 
+  /** No signature: the call carries no data to map to features. */
   @Override
   public ModelSignature signature() {
     return null;
@@ -46,11 +48,11 @@ class FakeCall implements CallView {
 
   @Override
   public Tensor input(int index) {
-    throw new UnsupportedOperationException();
+    throw new UnsupportedOperationException("a dataless call has no inputs");
   }
 
   @Override
   public Tensor output(int index) {
-    throw new UnsupportedOperationException();
+    throw new UnsupportedOperationException("a dataless call has no outputs");
   }
 }
