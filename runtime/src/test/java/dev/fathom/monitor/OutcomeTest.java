@@ -36,6 +36,42 @@ class OutcomeTest {
   }
 
   @Test
+  void outcomesJoinTheVersionThatMadeThePrediction() {
+    h = new Harness(dir, all());
+    h.registry.publishClassifier("fraud");
+    Model model = h.fathom.model("fraud");
+    // version 1 stays loaded while version 2 serves
+    Model pinned = h.fathom.model("fraud@1");
+    List<Prediction> first = predictions(model, 40, 1);
+    h.registry.publishClassifier("fraud");
+    h.fathom.refresh();
+    assertThat(model.version()).isEqualTo(2);
+    List<Prediction> second = predictions(model, 30, 2);
+    assertThat(h.flush()).isTrue();
+    for (Prediction p : second) {
+      assertThat(p.version()).isEqualTo(2);
+      assertThat(h.fathom.recordOutcome(p.id(), p.label())).as("outcome of %s", p.id()).isTrue();
+    }
+    for (Prediction p : first) {
+      assertThat(h.fathom.recordOutcome(p.id(), p.label())).as("outcome of %s", p.id()).isTrue();
+    }
+    Collection<MetricData> m = h.metrics();
+    assertThat(Harness.longValue(m, "fathom.outcome.count", Map.of("model.name", "fraud", "model.version", "1"))).isEqualTo(40);
+    assertThat(Harness.longValue(m, "fathom.outcome.count", Map.of("model.name", "fraud", "model.version", "2"))).isEqualTo(30);
+    assertThat(Harness.doubleValue(m, "fathom.outcome.accuracy", Map.of("model.name", "fraud", "model.version", "2"))).isEqualTo(1.0);
+    assertThat(pinned.version()).isEqualTo(1);
+  }
+
+  private static List<Prediction> predictions(Model model, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Prediction> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(model.predict(Features.builder().put("amount", 3 * r.nextDouble() - 1).put("age", r.nextDouble()).put("score", r.nextDouble()).put("velocity", r.nextDouble()).build()));
+    }
+    return out;
+  }
+
+  @Test
   void classifierOutcomesGiveAccuracyPrecisionRecallAndAuc() {
     h = new Harness(dir, all());
     h.registry.publishClassifier("fraud");

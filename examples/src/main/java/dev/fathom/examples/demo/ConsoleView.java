@@ -21,10 +21,11 @@ final class ConsoleView {
 
   void render(long elapsedSeconds, String phase, long servingVersion, MetricsSnapshot m, long clientFailures) {
     long now = System.nanoTime();
-    double rate = lastNanos == 0 ? 0 : (m.requests() - lastRequests) / ((now - lastNanos) / 1e9);
+    // The rate between refreshes; the first refresh has none to compare with.
+    String rate = lastNanos == 0 ? "" : String.format(Locale.ROOT, " (%.0f/s)", (m.requests() - lastRequests) / ((now - lastNanos) / 1e9));
     lastRequests = m.requests();
     lastNanos = now;
-    out.printf(Locale.ROOT, "[%3ds] %-22s serving fraud@%d   requests %,.0f (%.0f/s)   p50 %s   p99 %s   errors %.0f%s%n",
+    out.printf(Locale.ROOT, "[%3ds] %-22s serving fraud@%d   requests %,.0f%s   p50 %s   p99 %s   errors %.0f%s%n",
         elapsedSeconds, phase, servingVersion, m.requests(), rate, micros(m.p50Seconds()), micros(m.p99Seconds()), m.errors(),
         clientFailures > 0 ? "   client failures " + clientFailures : "");
     StringBuilder drift = new StringBuilder();

@@ -134,8 +134,11 @@ public final class ScoringService implements AutoCloseable {
   /** {@code serve [--port N] [--model REF]}: serves until killed. */
   public static void main(String[] args) throws Exception {
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and
-    // delayed ACKs add ~40 ms to every keep-alive response.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
+    // delayed ACKs add ~40 ms to every keep-alive response. The JDK reads this once, when its first
+    // HTTP server starts: under the agent (whose Prometheus endpoint may start first) pass it as -D.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     int port = 8080;
     String reference = "fraud";
     for (int i = 0; i < args.length; i++) {
