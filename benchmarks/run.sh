@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Fathom's benchmark suite and writes the report. See benchmarks/README.md.
 #
-#   benchmarks/run.sh            full run (about 18 minutes on 2 cores), writes benchmarks/REPORT.md
+#   benchmarks/run.sh            full run (about 20 minutes on 2 cores), writes benchmarks/REPORT.md
 #   benchmarks/run.sh --quick    a few minutes, to check the suite works; writes the report
 #                                into the results directory only, never over benchmarks/REPORT.md
 #
@@ -25,10 +25,10 @@
 #   MULTI_THREAD_FILTER (the cases run at more than one thread: raw best and usual, Fathom's
 #   Predictor), MULTI_THREAD_PARAMS (their parameters: the tiny model, modes off and sampled-1pct),
 #   MULTI_THREAD_ITERATIONS (their measurement iterations, default twice ITERATIONS),
-#   MONITOR_FILTER (the monitoring suites), AGENT_FILTER and AGENT_MULTI_THREAD_FILTER (the cases run
-#   under the agent at one thread, in latency and throughput, and at more than one; AGENT_PARAMS
-#   their parameters, default the tiny model), STARTUP_RUNS (agent-startup.sh runs per case,
-#   default 3; quick 1), JAVA (default java),
+#   MONITOR_FILTER (the monitoring suites), AGENT_FILTER, AGENT_THROUGHPUT_FILTER and
+#   AGENT_MULTI_THREAD_FILTER (the cases run under the agent: latency, throughput at one thread and
+#   at more; AGENT_PARAMS their parameters, default the tiny model), STARTUP_RUNS (agent-startup.sh
+#   runs per case, default 3; quick 1), JAVA (default java),
 #   JMH_LOCK_WAIT (seconds to wait for another JMH run on this machine to finish, default 1200)
 set -euo pipefail
 
@@ -39,7 +39,7 @@ AGENT_JAR="$ROOT/agent/target/fathom-agent.jar"
 JAVA="${JAVA:-java}"
 PYTHON="${PYTHON:-python3}"
 
-usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 QUICK=0
 BUILD=auto
@@ -191,7 +191,6 @@ for r in $(seq 1 "$ROUNDS"); do
   for t in $LATENCY_THREADS; do
     if [ "$t" = 1 ]; then
       jmh "latency-t$t.r$r" "$FILTER" -e "$AGENT_EXCLUDE" -p model="$MODELS" -bm sample -tu ns -t "$t"
-      # shellcheck disable=SC2086
       agent_jmh "latency-t$t.agent.r$r" "$AGENT_FILTER" -bm sample -tu ns -t "$t"
     else
       # shellcheck disable=SC2086
@@ -201,12 +200,10 @@ for r in $(seq 1 "$ROUNDS"); do
   for t in $THROUGHPUT_THREADS; do
     if [ "$t" = 1 ]; then
       jmh "throughput-t$t.r$r" "$FILTER" -e "$AGENT_EXCLUDE" -p model="$MODELS" -bm thrpt -tu s -t "$t"
-      # shellcheck disable=SC2086
       agent_jmh "throughput-t$t.agent.r$r" "$AGENT_THROUGHPUT_FILTER" -bm thrpt -tu s -t "$t"
     else
       # shellcheck disable=SC2086
       ITERATIONS=$MULTI_THREAD_ITERATIONS jmh "throughput-t$t.r$r" "$MULTI_THREAD_FILTER" -e "$AGENT_EXCLUDE" $MULTI_THREAD_PARAMS -bm thrpt -tu s -t "$t"
-      # shellcheck disable=SC2086
       ITERATIONS=$MULTI_THREAD_ITERATIONS agent_jmh "throughput-t$t.agent.r$r" "$AGENT_MULTI_THREAD_FILTER" -bm thrpt -tu s -t "$t"
     fi
   done

@@ -127,13 +127,18 @@ public final class BenchRegistry {
    * file's sha256, and the benchmark writes the same bytes.
    */
   public static Path agentRegistry(Path directory) {
+    return agentRegistry(directory, BenchModel.values());
+  }
+
+  /** {@link #agentRegistry(Path)} with only {@code models}. */
+  public static Path agentRegistry(Path directory, BenchModel... models) {
     Path root = directory.resolve("registry");
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + directory, e);
     }
-    for (BenchModel m : BenchModel.values()) {
+    for (BenchModel m : models) {
       // same directory for both: publish() writes into directory/registry, files named per model
       publish(directory, AgentOrtBenchmark.registryName(m.param()), m.writeTo(directory), m.features(), true);
     }
