@@ -962,7 +962,7 @@ def section_activity(lines, directory):
     for (model, mode, bench) in sorted(act, key=lambda k: (list(MODELS).index(k[0]) if k[0] in MODELS else 9, MODE_ORDER.index(k[1]) if k[1] in MODE_ORDER else 9, k[2])):
         calls, sampled, capped, full, reference, window, cpu_ms = act[(model, mode, bench)]
         per_row = "%.2f" % (cpu_ms * 1000.0 / sampled) if sampled and cpu_ms else "–"
-        rows.append(("%s, `%s`, %s" % (model, bench, MODES.get(mode, mode)), "{:,}".format(calls), "{:,}".format(sampled),
+        rows.append(("%s, `%s`, %s" % (model, ("AgentOrtBenchmark." + bench) if mode == "agent" else bench, MODES.get(mode, mode)), "{:,}".format(calls), "{:,}".format(sampled),
                      "{:,}".format(capped), "{:,}".format(full), per_row, window.replace("last drift window: ", "")))
     table(lines, ["case", "calls timed", "rows sampled", "dropped: cap", "dropped: hand-off full",
                   "analyzer CPU per sampled row (µs, idle wake-ups included)", "last drift window"], rows, numeric=False)
@@ -1011,13 +1011,17 @@ def cores_line(res):
 
 def settings_line(res, run):
     s = (run or {}).get("settings", {})
-    any_ = res.all[0].raw if res.all else {}
+    # the JVM options of a case without the agent (the agent's cases add -javaagent, said below)
+    plain = [m.raw for m in res.all if not any(a.startswith("-javaagent") for a in m.raw.get("jvmArgs", []))]
+    any_ = plain[0] if plain else (res.all[0].raw if res.all else {})
+    agent = next((a for m in res.all for a in m.raw.get("jvmArgs", []) if a.startswith("-javaagent")), None)
     return ("%s round(s) over the whole suite, %s fork(s) per case and round, warm-up %s × %s, measurement %s × %s per fork; "
             "latency at %s thread(s), throughput at %s thread(s); `-prof gc` and `-prof dev.fathom.bench.CpuProfiler` on every run; JVM options %s" % (
                 s.get("rounds", "1"), any_.get("forks", s.get("forks")), any_.get("warmupIterations", s.get("warmup_iterations")),
                 any_.get("warmupTime", s.get("warmup_time")), any_.get("measurementIterations", s.get("iterations")),
                 any_.get("measurementTime", s.get("iteration_time")), s.get("latency_threads", "?"),
-                s.get("throughput_threads", "?"), " ".join("`%s`" % a for a in any_.get("jvmArgs", [])) or "default"))
+                s.get("throughput_threads", "?"), " ".join("`%s`" % a for a in any_.get("jvmArgs", [])) or "default")
+            + ("; the agent's cases also `%s`" % re.sub(r"registry=[^,]*", "registry=<temporary>", agent) if agent else ""))
 
 
 def loads_of(directory):
