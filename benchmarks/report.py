@@ -43,8 +43,13 @@ KNOWN = {
     "DjlBenchmark.predict": ("djl", "DJL ONNX Runtime engine (per-thread `Predictor`)"),
     "FathomBenchmark.predictor": ("fathom.predictor", "Fathom `Predictor` (per-thread fast path)"),
     "FathomBenchmark.modelPredict": ("fathom.model", "Fathom `Model.predict(float[])` (thread-safe)"),
+    "AgentOrtBenchmark.usual": ("agent.usual", "raw ONNX Runtime under the Fathom agent: usual code (1% sampled, validation observe)"),
+    "AgentOrtBenchmark.best": ("agent.best", "raw ONNX Runtime under the Fathom agent: best path (1% sampled, validation observe)"),
 }
-ORDER = [USUAL, "ort.direct", BEST, "djl", "fathom.predictor", "fathom.model"]
+ORDER = [USUAL, "ort.direct", BEST, "djl", "fathom.predictor", "fathom.model", "agent.usual", "agent.best"]
+AGENT_BEST = "agent.best"
+AGENT_USUAL = "agent.usual"
+STARTUP_FILE = "agent-startup.json"
 
 # Fathom's `mode` parameter: what Fathom monitors while serving (FathomModes.java).
 MODES = {
@@ -52,6 +57,7 @@ MODES = {
     "latency": "latency only",
     "sampled-1pct": "1% sampled, validation observe",
     "sampled-100pct-drift": "100% sampled, drift",
+    "agent": "the agent's defaults (1% sampled, validation observe, drift)",  # AgentOrtBenchmark's summary line
 }
 MODE_ORDER = ["off", "latency", "sampled-1pct", "sampled-100pct-drift"]
 MONITORED = "sampled-1pct"  # the mode the issue's monitoring targets are about
@@ -505,8 +511,9 @@ def context(row):
             if status.startswith("**") else status)
 
 
-def targets(res, records):
-    """(target, measured, status) rows for the issue's targets on the tiny model."""
+def targets(res, records, res_dir=None):
+    """(target, measured, status) rows for the issue's targets on the tiny model; res_dir holds the
+    agent's start-up JSON."""
     rows = []
     mon = "fathom.predictor." + MONITORED
     off = "fathom.predictor.off"
@@ -662,12 +669,78 @@ def targets(res, records):
                     ok = ok and v < djl
         rows.append(("Fathom faster than DJL per call (p50; DJL %s µs)" % us(djl), "; ".join(parts) or "–", verdict(ok) if parts else "pending"))
 
-    # 8. the agent
-    rows.append(("Raw ONNX Runtime instrumented by the agent: same targets as Fathom with monitoring",)
-                + pending("the agent is still being built; its case comes with it"))
-    rows.append(("Agent start-up adds ≤ 200 ms wall over a plain JVM (and peak memory, against the OpenTelemetry Java agent)",)
-                + pending("the agent is still being built"))
+    # 8. the agent: raw ONNX Runtime code, unchanged, in a JVM with the agent (1% sampled, as Fathom with monitoring)
+    agent_label = "Raw ONNX Runtime instrumented by the agent (1% sampled, validation observe, drift)"
+    if p50(res, AGENT_BEST) is None and thrpt(res, AGENT_BEST, 1) is None:
+        rows.append((agent_label + ": same targets as Fathom with monitoring",)
+                    + pending("the agent's cases did not run (`--no-agent`, or `AgentOrtBenchmark` filtered out)"))
+    else:
+        rows.append(within5(AGENT_BEST, agent_label + ", best path: p50 within 5% of the raw best path without the agent"))
+        rows.append(beats_usual(AGENT_BEST, agent_label + ", best path: p50 beats the usual raw code without the agent"))
+        u, ru = p50(res, AGENT_USUAL), usual
+        if u is not None and ru is not None:
+            rows.append(context((agent_label + ", usual code: p50 against the same code without the agent",
+                                 "%s µs vs %s µs: %s (%s)" % (us(u), us(ru), ratio(u, ru), signed_ns(u - ru)), verdict(u / ru <= 1.05))))
+        rows.append(throughput97(AGENT_BEST, agent_label + ", best path: throughput ≥ 97% of the raw best path at 1 and 2 threads"))
+        rows.append(agent_alloc(res))
+    rows.append(startup_target(load_startup(res_dir)))
     return rows
+
+
+def agent_alloc(res):
+    """Heap bytes per call of the best path under the agent against the raw best path. With 1% of rows
+    sampled some calls allocate (the sampled row's copy), so the bar is Fathom's own `Predictor` with the
+    same monitoring, not zero: the agent may add at most what the library adds (+ ALLOC_TOLERANCE)."""
+    label = "Raw ONNX Runtime under the agent, best path: heap bytes per call beyond the raw best path, at most what Fathom's `Predictor` adds with the same monitoring (1%)"
+    parts, ok, seen = [], True, False
+    for t in (1, 2):
+        a, b = alloc(res, AGENT_BEST, t), alloc(res, BEST, t)
+        if a is None or b is None:
+            continue
+        seen = True
+        f = alloc(res, "fathom.predictor." + MONITORED, t)
+        bar = max(ALLOC_TOLERANCE, f - b + ALLOC_TOLERANCE) if f is not None else ALLOC_TOLERANCE
+        text = "%d thread%s: %s B/op vs %s B/op (%s)" % (t, "s" if t > 1 else "", bytes_(a), bytes_(b), signed_bytes(a - b))
+        if f is not None:
+            text += ", Fathom `Predictor` at 1%%: %s" % signed_bytes(f - b)
+        parts.append(text)
+        ok = ok and a - b < bar
+    if not seen:
+        return (label,) + pending("not measured in this run")
+    return (label, "; ".join(parts), verdict(ok))
+
+
+def load_startup(directory):
+    doc = load_json(os.path.join(directory, STARTUP_FILE)) if directory else None
+    return doc if isinstance(doc, dict) and doc.get("results") else None
+
+
+def java_name(entry):
+    v = entry.get("java_version") or entry.get("java") or "?"
+    return "Java " + v.split("+")[0]
+
+
+def startup_target(doc):
+    label = "Agent start-up adds ≤ 200 ms wall over a plain JVM (and peak memory, against the OpenTelemetry Java agent)"
+    if doc is None:
+        return (label,) + pending("the start-up measurement did not run (`--no-startup`)")
+    target = (doc.get("target") or {}).get("max_ms", 200)
+    parts, ok = [], True
+    results = doc["results"]
+    for e in results:
+        if e.get("agent") != "fathom" or "added" not in e:
+            continue
+        otel = next((o for o in results if o.get("agent") == "otel" and o.get("java") == e.get("java") and o.get("app") == e.get("app")), None)
+        text = "%s, %s: %+d ms wall, %+.1f MiB peak RSS" % (java_name(e), "hello world" if e["app"] == "hello" else "one small model",
+                                                              e["added"]["wall_ms"], e["added"]["rss_mib"])
+        if otel and "added" in otel:
+            text += " (OpenTelemetry agent: %+d ms, %+.1f MiB)" % (otel["added"]["wall_ms"], otel["added"]["rss_mib"])
+        parts.append(text)
+        ok = ok and e["added"]["wall_ms"] <= target
+    if not parts:
+        return (label,) + pending("no Fathom agent runs in %s" % STARTUP_FILE)
+    runs = doc.get("runs_per_case")
+    return (label, "median of %s run%s per case; " % (runs, "" if runs == 1 else "s") + "; ".join(parts), verdict(ok))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -881,7 +954,7 @@ def section_activity(lines, directory):
     lines.append("## What monitoring did during the throughput runs (1 thread, all rounds)")
     lines.append("")
     lines.append("Counted by Fathom's own metrics, read once at the end of each trial (the metric reader does not collect "
-                 "during measurement). Drops over the cap are the per-second sampling cap at work (1000 rows a second by "
+                 "during measurement; the agent's, from its Prometheus endpoint, scraped at the end of each trial). Drops over the cap are the per-second sampling cap at work (1000 rows a second by "
                  "default; lifted in the 100% mode); drops with the hand-off full are rows the analyzer thread could not take "
                  "in time, counted and never waited for.")
     lines.append("")
@@ -889,10 +962,41 @@ def section_activity(lines, directory):
     for (model, mode, bench) in sorted(act, key=lambda k: (list(MODELS).index(k[0]) if k[0] in MODELS else 9, MODE_ORDER.index(k[1]) if k[1] in MODE_ORDER else 9, k[2])):
         calls, sampled, capped, full, reference, window, cpu_ms = act[(model, mode, bench)]
         per_row = "%.2f" % (cpu_ms * 1000.0 / sampled) if sampled and cpu_ms else "–"
-        rows.append(("%s, `%s`, %s" % (model, bench, MODES.get(mode, mode)), "{:,}".format(calls), "{:,}".format(sampled),
+        rows.append(("%s, `%s`, %s" % (model, ("AgentOrtBenchmark." + bench) if mode == "agent" else bench, MODES.get(mode, mode)), "{:,}".format(calls), "{:,}".format(sampled),
                      "{:,}".format(capped), "{:,}".format(full), per_row, window.replace("last drift window: ", "")))
     table(lines, ["case", "calls timed", "rows sampled", "dropped: cap", "dropped: hand-off full",
                   "analyzer CPU per sampled row (µs, idle wake-ups included)", "last drift window"], rows, numeric=False)
+
+
+def section_startup(lines, doc):
+    """agent-startup.sh's table: whole JVMs, plain, with Fathom's agent, with the OpenTelemetry agent."""
+    if doc is None:
+        return
+    m = doc.get("machine") or {}
+    lines.append("## Agent start-up (whole JVMs; median of %s run%s per case)" % (doc.get("runs_per_case"), "" if doc.get("runs_per_case") == 1 else "s"))
+    lines.append("")
+    lines.append("`benchmarks/agent-startup.sh`: wall time, CPU time and peak RSS of a hello-world JVM and of a JVM that loads "
+                 "`mlp16.onnx` and runs it once with ONNX Runtime directly, each without an agent, with Fathom's agent (empty "
+                 "registry, Prometheus on an ephemeral port) and with the OpenTelemetry Java agent 2.31.1 (exporters off). Runs "
+                 "are interleaved; load average %s before, %s after, %s CPUs. Target: Fathom adds at most %s ms wall." % (
+                     " ".join(str(x) for x in m.get("load_average_before", [])) or "?",
+                     " ".join(str(x) for x in m.get("load_average_after", [])) or "?", m.get("cpus", "?"),
+                     "%.0f" % (doc.get("target") or {}).get("max_ms", 200)))
+    lines.append("")
+    rows = []
+    target = (doc.get("target") or {}).get("max_ms", 200)
+    for e in doc["results"]:
+        med, add = e["median"], e.get("added")
+        agent = {"none": "none", "fathom": "Fathom", "otel": "OpenTelemetry 2.31.1"}.get(e.get("agent"), e.get("agent"))
+        wall = ""
+        if add:
+            wall = "%+d ms" % add["wall_ms"]
+            if e.get("agent") == "fathom":
+                wall += " (≤ %.0f: %s)" % (target, "met" if add["wall_ms"] <= target else "missed")
+        rows.append((java_name(e), "hello world" if e.get("app") == "hello" else "one small model", agent,
+                     "%.3f" % med["wall_s"], wall, "%.2f" % med["cpu_s"], "%+d ms" % add["cpu_ms"] if add else "",
+                     "%.1f" % med["rss_mib"], "%+.1f" % add["rss_mib"] if add else ""))
+    table(lines, ["Java", "JVM", "agent", "wall s", "added", "CPU s", "added", "peak RSS MiB", "added"], rows)
 
 
 def cores_line(res):
@@ -907,13 +1011,17 @@ def cores_line(res):
 
 def settings_line(res, run):
     s = (run or {}).get("settings", {})
-    any_ = res.all[0].raw if res.all else {}
+    # the JVM options of a case without the agent (the agent's cases add -javaagent, said below)
+    plain = [m.raw for m in res.all if not any(a.startswith("-javaagent") for a in m.raw.get("jvmArgs", []))]
+    any_ = plain[0] if plain else (res.all[0].raw if res.all else {})
+    agent = next((a for m in res.all for a in m.raw.get("jvmArgs", []) if a.startswith("-javaagent")), None)
     return ("%s round(s) over the whole suite, %s fork(s) per case and round, warm-up %s × %s, measurement %s × %s per fork; "
             "latency at %s thread(s), throughput at %s thread(s); `-prof gc` and `-prof dev.fathom.bench.CpuProfiler` on every run; JVM options %s" % (
                 s.get("rounds", "1"), any_.get("forks", s.get("forks")), any_.get("warmupIterations", s.get("warmup_iterations")),
                 any_.get("warmupTime", s.get("warmup_time")), any_.get("measurementIterations", s.get("iterations")),
                 any_.get("measurementTime", s.get("iteration_time")), s.get("latency_threads", "?"),
-                s.get("throughput_threads", "?"), " ".join("`%s`" % a for a in any_.get("jvmArgs", [])) or "default"))
+                s.get("throughput_threads", "?"), " ".join("`%s`" % a for a in any_.get("jvmArgs", [])) or "default")
+            + ("; the agent's cases also `%s`" % re.sub(r"registry=[^,]*", "registry=<temporary>", agent) if agent else ""))
 
 
 def loads_of(directory):
@@ -1000,16 +1108,20 @@ def report(args):
     lines.append("")
     lines.append("\"With monitoring\" is mode `sampled-1pct`: telemetry through a real OpenTelemetry SDK, 1% of rows "
                  "sampled (capped at 1000 a second), validation observe, drift against the published reference profile. "
-                 "Rows in parentheses give context and are not targets. *Pending* rows need parts that are not built yet.")
+                 "The agent's rows run the raw ONNX Runtime code unchanged in JVMs started with `-javaagent:fathom-agent.jar` "
+                 "(its defaults, which are the same monitoring: 1% sampled, validation observe, drift against the profile "
+                 "published with the model, which the agent finds by the model file's sha256; Prometheus on an ephemeral port). "
+                 "Rows in parentheses give context and are not targets. *Pending* rows need parts that did not run.")
     lines.append("")
     records = monitor_records(args.results)
-    table(lines, ["target", "measured", "status"], targets(res, records), numeric=False)
+    table(lines, ["target", "measured", "status"], targets(res, records, args.results), numeric=False)
 
     for model in res.models():
         section_model(lines, res, model)
 
     section_monitoring(lines, records)
     section_activity(lines, args.results)
+    section_startup(lines, load_startup(args.results))
 
     notes = read(os.path.join(HERE, "report-notes.md")).strip()
     if notes:

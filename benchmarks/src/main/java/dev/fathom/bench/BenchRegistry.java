@@ -121,12 +121,41 @@ public final class BenchRegistry {
   }
 
   /**
+   * The registry the agent serves in {@link AgentOrtBenchmark}'s JVMs: every benchmark model
+   * published as {@code bench-<model>} version 1 with its reference profile, in {@code
+   * directory/registry} (returned). The agent recognises an application's session by the model
+   * file's sha256, and the benchmark writes the same bytes.
+   */
+  public static Path agentRegistry(Path directory) {
+    return agentRegistry(directory, BenchModel.values());
+  }
+
+  /** {@link #agentRegistry(Path)} with only {@code models}. */
+  public static Path agentRegistry(Path directory, BenchModel... models) {
+    Path root = directory.resolve("registry");
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + directory, e);
+    }
+    for (BenchModel m : models) {
+      // same directory for both: publish() writes into directory/registry, files named per model
+      publish(directory, AgentOrtBenchmark.registryName(m.param()), m.writeTo(directory), m.features(), true);
+    }
+    return root;
+  }
+
+  /**
    * {@code profile MODEL_FILE FEATURES CSV OUT_JSON}: builds a reference profile with the runtime's
    * profile builder (the child JVM of {@link #publish}).
    */
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("agent-registry")) {
+      System.out.println(agentRegistry(Path.of(args[1])));
+      return;
+    }
     if (args.length != 5 || !args[0].equals("profile")) {
-      System.err.println("usage: BenchRegistry profile MODEL_FILE FEATURES CSV OUT_JSON");
+      System.err.println("usage: BenchRegistry profile MODEL_FILE FEATURES CSV OUT_JSON\n       BenchRegistry agent-registry DIR");
       System.exit(2);
     }
     PublishRequest request = PublishRequest.builder("bench", Path.of(args[1])).version(1).features(numeric(Integer.parseInt(args[2]))).build();

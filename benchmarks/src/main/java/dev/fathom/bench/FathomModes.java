@@ -160,7 +160,7 @@ public final class FathomModes {
     }
 
     /** CPU time of Fathom's analyzer thread so far (it starts with the first monitored version), or -1. */
-    private static long analyzerCpuNanos() {
+    static long analyzerCpuNanos() {
       java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
       for (Thread t : Thread.getAllStackTraces().keySet()) {
         if (t.getName().equals("fathom-analyzer")) {
