@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * some of them for one model (whatever order the calls come in).
  */
 public final class MonitoringOptions {
+  /** Default of {@link Builder#maxExportedColumns}: 2 versions x 60 columns x 16 bins stays under the SDK's 2000 series. */
+  public static final int DEFAULT_MAX_EXPORTED_COLUMNS = 60;
+
   private static final MonitoringOptions DEFAULTS = builder().build();
   private static final MonitoringOptions DISABLED = builder().enabled(false).build();
 
@@ -104,7 +107,12 @@ public final class MonitoringOptions {
     return queueCapacity;
   }
 
-  /** Most columns (features and outputs) per version exported with a {@code feature} attribute. */
+  /**
+   * Most columns (features and outputs) per version exported with their own {@code feature}
+   * attribute. The drift and bin instruments leave the rest out (their values cannot share a
+   * series) and violations count them under {@code feature=_other}; drift is still decided for
+   * every column (reports and {@code fathom.drift.detected} events name them all).
+   */
   public int maxExportedColumns() {
     return maxExportedColumns;
   }
@@ -124,7 +132,7 @@ public final class MonitoringOptions {
     private Duration outcomeExpiry = Duration.ofHours(1);
     private int outcomeWindow = 1000;
     private int queueCapacity = 256;
-    private int maxExportedColumns = 256;
+    private int maxExportedColumns = DEFAULT_MAX_EXPORTED_COLUMNS;
 
     private Builder() {}
 
@@ -216,7 +224,15 @@ public final class MonitoringOptions {
       return this;
     }
 
-    /** Most columns per version exported with a {@code feature} attribute (1 to 10000); 256 by default. */
+    /**
+     * Most columns per version exported with their own {@code feature} attribute (1 to 10000);
+     * {@value MonitoringOptions#DEFAULT_MAX_EXPORTED_COLUMNS} by default. The widest instruments
+     * have up to 16 series per column ({@code fathom.feature.values} and {@code
+     * fathom.feature.reference}, one per reference bin), and the OpenTelemetry SDK keeps at most
+     * 2000 series per instrument unless a view raises the limit: the default keeps two loaded
+     * versions of a model (a swap) under it. Raise both together for wider models (the Fathom
+     * agent raises the SDK's limit for Fathom's instruments itself).
+     */
     public Builder maxExportedColumns(int columns) {
       if (columns < 1 || columns > 10_000) {
         throw new IllegalArgumentException("maxExportedColumns must be between 1 and 10000, was " + columns);

@@ -262,6 +262,32 @@ class ProfileAndDriftTest {
   }
 
   @Test
+  void columnsPastTheExportCapAreJudgedButNotExported() throws IOException {
+    h = new Harness(dir, MonitoringOptions.builder().samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).window(500, Duration.ofHours(1))
+        .maxExportedColumns(2).build());
+    publishWithProfile(1);
+    Model model = h.fathom.model("fraud");
+    SplittableRandom r = new SplittableRandom(9);
+    for (int i = 0; i < 500; i++) {
+      model.predict(features(row(r, 150)));
+    }
+    assertThat(h.flush()).isTrue();
+    DriftReport report = FathomTestAccess.monitoring(h.fathom).lastReport("fraud", 2);
+    // every column judged, the shifted one included
+    assertThat(report.columns().size()).isGreaterThan(2);
+    assertThat(report.column("amount").severity()).isEqualTo(Severity.ALERT);
+    Collection<MetricData> m = h.metrics();
+    for (String instrument : new String[] {"fathom.feature.values", "fathom.feature.reference", "fathom.drift.score", "fathom.drift.severity"}) {
+      java.util.Set<String> features = new java.util.TreeSet<>();
+      for (var p : Harness.points(m, instrument)) {
+        features.add(p.getAttributes().get(AttributeKey.stringKey("feature")));
+      }
+      // the first two columns only: drift scores and bins of different features cannot share a series
+      assertThat(features).as(instrument).containsExactly("age", "amount");
+    }
+  }
+
+  @Test
   void fleetPsiFromSummedBinCountsEqualsTheWindowPsi() throws IOException {
     // two "instances" with the same version and profile; the backend sums their bins
     h = new Harness(dir, MonitoringOptions.builder().samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).window(400, Duration.ofHours(1)).build());

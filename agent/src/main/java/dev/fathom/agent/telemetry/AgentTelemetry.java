@@ -3,7 +3,10 @@ package dev.fathom.agent.telemetry;
 import dev.fathom.internal.config.Setting;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
+import dev.fathom.internal.telemetry.FathomAttributes;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
+import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -117,6 +120,7 @@ public final class AgentTelemetry implements AutoCloseable {
               .addMetricExporterCustomizer((exporter, props) -> new CountingExporters.Metrics(exporter, drops))
               .addSpanExporterCustomizer((exporter, props) -> new CountingExporters.Spans(exporter, drops))
               .addLogRecordExporterCustomizer((exporter, props) -> new CountingExporters.Logs(exporter, drops))
+              .addMeterProviderCustomizer((builder, props) -> fathomSeriesLimit(builder))
               .addMeterProviderCustomizer((builder, props) -> prometheus(builder, props, config, servers, endpoint))
               .build();
       return new AgentTelemetry(auto.getOpenTelemetrySdk(), drops, endpoint.isEmpty() ? null : endpoint.get(0), servers, otlpSignals);
@@ -178,6 +182,19 @@ public final class AgentTelemetry implements AutoCloseable {
   private static String get(Map<String, String> overrides, ConfigProperties props, String key) {
     String value = overrides.containsKey(key) ? overrides.get(key) : props.getString(key);
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /**
+   * Series per instrument the SDK keeps for Fathom's own instruments, instead of its default 2000:
+   * the per-bin instruments have up to 16 series per exported column, so 2000 would cover about
+   * two models of 60 columns during a swap. Enough here for some twenty such models at once.
+   */
+  static final int FATHOM_SERIES_LIMIT = 20_000;
+
+  private static SdkMeterProviderBuilder fathomSeriesLimit(SdkMeterProviderBuilder builder) {
+    return builder.registerView(
+        InstrumentSelector.builder().setMeterName(FathomAttributes.SCOPE).build(),
+        View.builder().setCardinalityLimit(FATHOM_SERIES_LIMIT).build());
   }
 
   private static SdkMeterProviderBuilder prometheus(

@@ -186,6 +186,27 @@ class AgentTelemetryExportTest {
   }
 
   @Test
+  void fathomInstrumentsKeepMoreSeriesThanTheSdkDefault() throws Exception {
+    int port = Prometheus.freePort();
+    agent = AgentTelemetry.start(Map.of("prometheus.port", Integer.toString(port)));
+    // 3000 series: over the SDK's default limit of 2000 per instrument, which still applies to
+    // instruments of other scopes
+    io.opentelemetry.api.metrics.LongCounter fathomCounter = agent.openTelemetry().getMeter("dev.fathom").counterBuilder("fathom.test.wide").build();
+    io.opentelemetry.api.metrics.LongCounter otherCounter = agent.openTelemetry().getMeter("com.example").counterBuilder("example.wide").build();
+    io.opentelemetry.api.common.AttributeKey<String> bin = io.opentelemetry.api.common.AttributeKey.stringKey("bin");
+    for (int i = 0; i < 3000; i++) {
+      fathomCounter.add(1, io.opentelemetry.api.common.Attributes.of(bin, Integer.toString(i)));
+      otherCounter.add(1, io.opentelemetry.api.common.Attributes.of(bin, Integer.toString(i)));
+    }
+    List<Prometheus.Sample> samples = Prometheus.parse(Prometheus.scrape(agent.prometheusEndpoint()));
+    List<Prometheus.Sample> fathom = Prometheus.find(samples, "fathom_test_wide_total", Map.of());
+    assertThat(fathom).hasSize(3000);
+    assertThat(fathom).noneMatch(s -> "true".equals(s.labels().get("otel_metric_overflow")));
+    assertThat(Prometheus.find(samples, "example_wide_total", Map.of())).hasSizeLessThan(3000)
+        .anyMatch(s -> "true".equals(s.labels().get("otel_metric_overflow")));
+  }
+
+  @Test
   void withTheCollectorDownPredictionsGoOnAndDropsAreCounted() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

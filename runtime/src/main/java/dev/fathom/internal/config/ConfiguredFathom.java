@@ -74,6 +74,7 @@ public final class ConfiguredFathom {
     apply(Setting.SAMPLING_MAX_PER_SECOND, () -> b.maxSamplesPerSecond(config.getInt(Setting.SAMPLING_MAX_PER_SECOND)));
     apply(Setting.VALIDATION_MODE, () -> b.validation(ValidationMode.parse(config.getString(Setting.VALIDATION_MODE))));
     apply(Setting.DRIFT_WINDOW_SAMPLES, () -> b.window(config.getInt(Setting.DRIFT_WINDOW_SAMPLES), config.getDuration(Setting.DRIFT_WINDOW_TIME)));
+    apply(Setting.MAX_EXPORTED_COLUMNS, () -> b.maxExportedColumns(config.getInt(Setting.MAX_EXPORTED_COLUMNS)));
     for (Map.Entry<String, String> e : config.perModel().entrySet()) {
       String key = e.getKey();
       String value = e.getValue();

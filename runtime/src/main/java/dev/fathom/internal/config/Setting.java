@@ -24,6 +24,7 @@ public enum Setting {
   VALIDATION_MODE("validation.mode", Type.STRING, "observe", "enforce (reject invalid input), observe (count violations) or off."),
   DRIFT_WINDOW_SAMPLES("drift.window.samples", Type.INT, "1000", "Samples per drift window."),
   DRIFT_WINDOW_TIME("drift.window.time", Type.DURATION, "60s", "Longest time a drift window stays open."),
+  MAX_EXPORTED_COLUMNS("monitoring.max.exported.columns", Type.INT, "60", "Most features and outputs per version with their own drift and bin series; drift is still judged on all."),
   PROMETHEUS_ENABLED("prometheus.enabled", Type.BOOLEAN, "true", "Serve metrics for Prometheus to scrape."),
   PROMETHEUS_HOST("prometheus.host", Type.STRING, "127.0.0.1", "Address the Prometheus endpoint binds to."),
   PROMETHEUS_PORT("prometheus.port", Type.INT, "9464", "Port of the Prometheus endpoint."),
