@@ -5,6 +5,7 @@ import dev.fathom.Features;
 import dev.fathom.Model;
 import dev.fathom.Prediction;
 import dev.fathom.Predictor;
+import dev.fathom.monitor.MonitoringOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -31,9 +32,13 @@ public final class LibraryExample {
         throw new IllegalArgumentException("usage: library [--registry DIR] [--model REF]");
       }
     }
-    try (Fathom fathom = Fathom.builder().registry(registry).build()) {
+    // Every prediction sampled so that the outcome below joins (the default samples 1%: outcomes
+    // are joined to sampled predictions only).
+    try (Fathom fathom = Fathom.builder().registry(registry).monitoring(MonitoringOptions.builder().samplingRate(1.0).build()).build()) {
       Model model = fathom.model(reference);
-      System.out.printf("%s serves version %d (lineage: %s)%n", model.reference(), model.version(), model.manifest().lineage().code());
+      var lineage = model.manifest().lineage();
+      System.out.printf(Locale.ROOT, "%s serves version %d, trained from %s @ %s on %s (%d rows), auc %s%n", model.reference(), model.version(),
+          lineage.code().repository(), lineage.code().commit(), lineage.data().uri(), lineage.data().rows(), lineage.metrics().get("auc"));
 
       Features transaction =
           Features.builder()
