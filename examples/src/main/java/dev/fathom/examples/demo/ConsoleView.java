@@ -36,8 +36,8 @@ final class ConsoleView {
       drift.append(String.format(Locale.ROOT, "%s %s  ", e.getKey(), SEVERITY[Math.min(2, Math.max(0, e.getValue()))]));
     }
     out.printf(Locale.ROOT, "       drift: %s%n", drift.length() == 0 ? "(first window still filling)" : drift.toString().trim());
-    out.printf(Locale.ROOT, "       outcomes joined %,.0f   accuracy %s   auc %s   loaded %s%n",
-        m.outcomes(), ratio(m.accuracy()), ratio(m.auc()), m.loadedVersions());
+    out.printf(Locale.ROOT, "       accuracy %s   auc %s   (last %,.0f outcomes of this version)   loaded %s%n",
+        ratio(m.accuracy()), ratio(m.auc()), m.outcomes(), m.loadedVersions());
     out.flush();
   }
 

@@ -66,7 +66,7 @@ public record MetricsSnapshot(
         severity,
         psi,
         List.copyOf(versions.keySet()),
-        sum(text, "fathom_outcome_count", ofModel),
+        sum(text, "fathom_outcome_count", ofVersion),
         max(text, "fathom_outcome_accuracy", ofVersion),
         max(text, "fathom_outcome_auc", ofVersion),
         sum(text, "fathom_validation_violations_total", ofModel));
