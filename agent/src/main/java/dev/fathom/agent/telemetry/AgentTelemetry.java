@@ -4,7 +4,7 @@ import dev.fathom.internal.config.Setting;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
 import dev.fathom.internal.telemetry.FathomAttributes;
-import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,11 +65,11 @@ public final class AgentTelemetry implements AutoCloseable {
   private final DropCounter drops;
   private final ObservableLongCounter dropMetric;
   private final String prometheusEndpoint;
-  private final List<PrometheusHttpServer> prometheusServers;
+  private final List<PrometheusEndpoint> prometheusServers;
   private final List<String> otlpSignals;
   private final AtomicBoolean shutdown = new AtomicBoolean();
 
-  private AgentTelemetry(OpenTelemetrySdk sdk, DropCounter drops, String prometheusEndpoint, List<PrometheusHttpServer> prometheusServers, List<String> otlpSignals) {
+  private AgentTelemetry(OpenTelemetrySdk sdk, DropCounter drops, String prometheusEndpoint, List<PrometheusEndpoint> prometheusServers, List<String> otlpSignals) {
     this.sdk = sdk;
     this.drops = drops;
     this.prometheusEndpoint = prometheusEndpoint;
@@ -109,7 +110,7 @@ public final class AgentTelemetry implements AutoCloseable {
 
   private static AgentTelemetry build(Map<String, String> config, boolean allowOtlp) {
     DropCounter drops = new DropCounter();
-    List<PrometheusHttpServer> servers = new ArrayList<>();
+    List<PrometheusEndpoint> servers = new ArrayList<>();
     List<String> endpoint = new ArrayList<>();
     List<String> otlpSignals = new ArrayList<>();
     try {
@@ -126,7 +127,7 @@ public final class AgentTelemetry implements AutoCloseable {
       return new AgentTelemetry(auto.getOpenTelemetrySdk(), drops, endpoint.isEmpty() ? null : endpoint.get(0), servers, otlpSignals);
     } catch (RuntimeException | LinkageError e) {
       // The Prometheus server may already be bound: free the port before trying again.
-      for (PrometheusHttpServer server : servers) {
+      for (PrometheusEndpoint server : servers) {
         server.close();
       }
       throw e;
@@ -198,7 +199,7 @@ public final class AgentTelemetry implements AutoCloseable {
   }
 
   private static SdkMeterProviderBuilder prometheus(
-      SdkMeterProviderBuilder builder, ConfigProperties props, Map<String, String> config, List<PrometheusHttpServer> servers, List<String> endpoint) {
+      SdkMeterProviderBuilder builder, ConfigProperties props, Map<String, String> config, List<PrometheusEndpoint> servers, List<String> endpoint) {
     if (!bool(config, Setting.PROMETHEUS_ENABLED)) {
       return builder;
     }
@@ -219,11 +220,16 @@ public final class AgentTelemetry implements AutoCloseable {
       return builder;
     }
     try {
-      PrometheusHttpServer server = PrometheusHttpServer.builder().setHost(host).setPort(port).setPrometheusRegistry(new InfoMetricsRegistry()).build();
+      // The SDK's reader with the agent's own endpoint (see PrometheusEndpoint for why not the
+      // exporter's JDK HTTP server).
+      PrometheusMetricReader reader = PrometheusMetricReader.create();
+      InfoMetricsRegistry registry = new InfoMetricsRegistry();
+      registry.register(reader);
+      PrometheusEndpoint server = PrometheusEndpoint.start(host, port, registry);
       servers.add(server);
-      endpoint.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/metrics");
-      return builder.registerMetricReader(server);
-    } catch (RuntimeException e) {
+      endpoint.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/metrics");
+      return builder.registerMetricReader(reader);
+    } catch (IOException | RuntimeException e) {
       LOG.warning("Fathom: Prometheus endpoint disabled: cannot serve on " + host + ":" + port + ": " + reason(e));
       return builder;
     }
@@ -329,12 +335,12 @@ public final class AgentTelemetry implements AutoCloseable {
 
   /**
    * Stops the Prometheus endpoint's HTTP server now, without touching the rest of the SDK. For the
-   * JVM's exit: a thread blocked in the server's native {@code select} holds the JVM's final
+   * JVM's exit: a thread blocked in the server's native {@code accept} holds the JVM's final
    * safepoint back for about 300 ms (HotSpot waits for threads in native code), which would make
    * every short-lived application slower to exit. Idempotent; never throws.
    */
   public void stopPrometheus() {
-    for (PrometheusHttpServer server : prometheusServers) {
+    for (PrometheusEndpoint server : prometheusServers) {
       try {
         server.close();
       } catch (RuntimeException e) {
@@ -358,7 +364,9 @@ public final class AgentTelemetry implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "closing fathom.telemetry.dropped failed", e);
     }
-    return sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+    boolean clean = sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+    stopPrometheus();
+    return clean;
   }
 
   /** {@link #shutdown(Duration)} with {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */

@@ -43,9 +43,6 @@ final class Processes {
     List<String> command =
         List.of(
             java(),
-            // On the command line, not only in main: the agent's Prometheus endpoint starts the
-            // JDK's first HTTP server, which reads the sun.net.httpserver settings once for all.
-            "-Dsun.net.httpserver.nodelay=true",
             "-javaagent:" + ws.agentJar() + "=" + agentOptions,
             "-cp",
             ws.examplesJar().toString(),

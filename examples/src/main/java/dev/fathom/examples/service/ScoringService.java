@@ -135,7 +135,7 @@ public final class ScoringService implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and
     // delayed ACKs add ~40 ms to every keep-alive response. The JDK reads this once, when its first
-    // HTTP server starts: under the agent (whose Prometheus endpoint may start first) pass it as -D.
+    // HTTP server starts (the Fathom agent's Prometheus endpoint is not one, so it cannot preempt it).
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
