@@ -50,15 +50,18 @@ public final class Demo {
 
   public static void main(String[] args) throws Exception {
     Settings s = Settings.defaults();
+    boolean portsChosen = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick":
           s = new Settings(s.workDir(), s.servicePort(), s.metricsPort(), Duration.ofSeconds(12), s.requestsPerSecond(), s.minimumAuc());
           break;
         case "--port":
+          portsChosen = true;
           s = new Settings(s.workDir(), Integer.parseInt(args[++i]), s.metricsPort(), s.phase(), s.requestsPerSecond(), s.minimumAuc());
           break;
         case "--metrics-port":
+          portsChosen = true;
           s = new Settings(s.workDir(), s.servicePort(), Integer.parseInt(args[++i]), s.phase(), s.requestsPerSecond(), s.minimumAuc());
           break;
         case "--work-dir":
@@ -69,7 +72,58 @@ public final class Demo {
           System.exit(2);
       }
     }
-    System.exit(new Demo(s, System.out).run() ? 0 : 1);
+    s = withFreePorts(s, portsChosen);
+    if (s == null) {
+      System.exit(2);
+    }
+    try {
+      System.exit(new Demo(s, System.out).run() ? 0 : 1);
+    } catch (IllegalStateException e) {
+      System.err.println("demo failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /**
+   * The settings with ports that can be bound: a busy default port is swapped for a free one (the
+   * demo should run on any machine); a busy port the user asked for is an error. Null after
+   * printing why.
+   */
+  static Settings withFreePorts(Settings s, boolean chosen) throws java.io.IOException {
+    int service = usablePort(s.servicePort(), chosen, "--port");
+    int metrics = usablePort(s.metricsPort(), chosen, "--metrics-port");
+    if (service < 0 || metrics < 0) {
+      return null;
+    }
+    return new Settings(s.workDir(), service, metrics, s.phase(), s.requestsPerSecond(), s.minimumAuc());
+  }
+
+  /** {@code wanted} if it is free, else a free port (or -1 when the user chose {@code wanted}). */
+  private static int usablePort(int wanted, boolean chosen, String option) throws java.io.IOException {
+    if (canBind(wanted)) {
+      return wanted;
+    }
+    if (chosen) {
+      System.err.println("demo: port " + wanted + " is in use; choose others with --port N --metrics-port N");
+      return -1;
+    }
+    int free = freePort();
+    System.out.println("port " + wanted + " is in use: using " + free + " instead (choose with " + option + " N)");
+    return free;
+  }
+
+  private static boolean canBind(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   boolean run() throws Exception {
