@@ -6,15 +6,12 @@ import dev.fathom.monitor.Correction;
 import dev.fathom.monitor.DriftAnalysis;
 import dev.fathom.monitor.DriftReport;
 import dev.fathom.monitor.DriftThresholds;
-import dev.fathom.monitor.MonitoringOptions;
 import dev.fathom.monitor.ReferenceProfile;
 import dev.fathom.monitor.Severity;
 import dev.fathom.registry.ModelReference;
-import io.opentelemetry.api.OpenTelemetry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -81,8 +78,7 @@ final class DriftCommand implements Callable<Integer> {
     Severity failLevel = parseFailOn();
     DriftThresholds thresholds = thresholds();
     DriftReport report;
-    try (Fathom fathom = Fathom.builder().registry(registry.directory).watchInterval(Duration.ZERO).openTelemetry(OpenTelemetry.noop())
-        .monitoring(MonitoringOptions.disabled()).build()) {
+    try (Fathom fathom = registry.fathom()) {
       if (profile != null) {
         Model model = fathom.model(ref);
         report = DriftAnalysis.analyze(model, ReferenceProfile.read(profile), data, thresholds);

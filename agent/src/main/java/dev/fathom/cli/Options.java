@@ -1,7 +1,11 @@
 package dev.fathom.cli;
 
+import dev.fathom.Fathom;
+import dev.fathom.monitor.MonitoringOptions;
 import dev.fathom.registry.LocalRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand shares; mixed into each with {@code @Mixin}. */
@@ -15,6 +19,11 @@ final class Options {
 
     LocalRegistry open() {
       return new LocalRegistry(directory);
+    }
+
+    /** A Fathom for one command: no registry watcher, no telemetry, no sampling or drift. */
+    Fathom fathom() {
+      return Fathom.builder().registry(directory).watchInterval(Duration.ZERO).openTelemetry(OpenTelemetry.noop()).monitoring(MonitoringOptions.disabled()).build();
     }
   }
 

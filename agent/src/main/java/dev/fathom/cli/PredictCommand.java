@@ -13,7 +13,6 @@ import dev.fathom.Tensor;
 import dev.fathom.cli.json.TensorJson;
 import dev.fathom.registry.Manifest;
 import dev.fathom.registry.ModelReference;
-import io.opentelemetry.api.OpenTelemetry;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FilterWriter;
@@ -27,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -93,8 +91,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ModelReference ref = ModelReference.parse(reference);
     PrintWriter err = spec.commandLine().getErr();
-    try (Fathom fathom =
-        Fathom.builder().registry(registry.directory).watchInterval(Duration.ZERO).openTelemetry(OpenTelemetry.noop()).build()) {
+    try (Fathom fathom = registry.fathom()) {
       Model model = fathom.model(ref);
       Manifest manifest = model.manifest();
       for (var out : manifest.outputs()) {

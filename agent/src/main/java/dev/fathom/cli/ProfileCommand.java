@@ -3,17 +3,14 @@ package dev.fathom.cli;
 import dev.fathom.Fathom;
 import dev.fathom.Model;
 import dev.fathom.monitor.ColumnProfile;
-import dev.fathom.monitor.MonitoringOptions;
 import dev.fathom.monitor.ReferenceProfile;
 import dev.fathom.registry.LocalRegistry;
 import dev.fathom.registry.ModelReference;
-import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -72,8 +69,7 @@ final class ProfileCommand implements Callable<Integer> {
       throw new IllegalArgumentException(ref.model() + "@" + version + " already has a profile; add --force to replace it");
     }
     ReferenceProfile profile;
-    try (Fathom fathom = Fathom.builder().registry(registry.directory).watchInterval(Duration.ZERO).openTelemetry(OpenTelemetry.noop())
-        .monitoring(MonitoringOptions.disabled()).build()) {
+    try (Fathom fathom = registry.fathom()) {
       Model model = fathom.model(ref.model() + "@" + version);
       profile = ReferenceProfile.build(model, data);
     }
