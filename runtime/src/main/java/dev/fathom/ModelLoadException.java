@@ -8,11 +8,18 @@ public class ModelLoadException extends FathomException {
   private static final long serialVersionUID = 1L;
   private final String model;
   private final long version;
+  private final String reason;
 
   public ModelLoadException(String model, long version, String message, Throwable cause) {
     super(model + "@" + version + ": " + message, cause);
     this.model = model;
     this.version = version;
+    this.reason = message;
+  }
+
+  /** Why the version could not be loaded, without the {@code model@version: } of the message. */
+  public String reason() {
+    return reason;
   }
 
   public String model() {

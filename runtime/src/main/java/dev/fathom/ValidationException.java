@@ -27,8 +27,9 @@ public final class ValidationException extends InvalidInputException {
   public static final String DTYPE = "dtype";
   public static final String SHAPE = "shape";
   /** Violations spelled out in the message; the list holds them all. */
-  static final int MESSAGE_LIMIT = 50;
+  private static final int MESSAGE_LIMIT = 50;
 
+  private final String model;
   private final List<Violation> violations;
 
   /**
@@ -58,7 +59,13 @@ public final class ValidationException extends InvalidInputException {
    */
   public ValidationException(String model, List<Violation> violations) {
     super(violations.get(0).input(), violations.get(0).rule(), message(model, violations));
+    this.model = model;
     this.violations = List.copyOf(violations);
+  }
+
+  /** The model version that rejected the request, for example {@code fraud@3}. */
+  public String model() {
+    return model;
   }
 
   private static String message(String model, List<Violation> violations) {

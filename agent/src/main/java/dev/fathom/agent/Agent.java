@@ -276,28 +276,28 @@ public final class Agent {
     monitor.start(sessions, telemetry::observer, methodMonitoring::observer, config.getDouble(Setting.SAMPLING_RATE));
   }
 
+  /** Turns serving off for {@code reason}, with one log line; zero-code monitoring is not affected. */
+  private String notServing(String reason) {
+    service.disable(reason);
+    AgentLog.warn("serving disabled: " + reason + "; zero-code monitoring goes on");
+    return "not serving";
+  }
+
   /** Starts the agent's Fathom; returns a description for the start-up line. */
   private String startServing(OpenTelemetry otel) {
     Path registry = config.getPath(Setting.REGISTRY).toAbsolutePath();
     if (!Files.isDirectory(registry)) {
-      String reason = "the registry " + registry + " does not exist (" + Setting.REGISTRY.key() + ", " + config.source(Setting.REGISTRY) + ")";
-      service.disable(reason);
-      AgentLog.warn("serving disabled: " + reason + "; zero-code monitoring goes on");
-      return "not serving";
+      return notServing("the registry " + registry + " does not exist (" + Setting.REGISTRY.key() + ", " + config.source(Setting.REGISTRY) + ")");
     }
     String ortProblem = checkOnnxRuntime();
     if (ortProblem != null) {
-      service.disable(ortProblem);
-      AgentLog.warn("serving disabled: " + ortProblem + "; zero-code monitoring goes on");
-      return "not serving";
+      return notServing(ortProblem);
     }
     List<String> models = config.getList(Setting.MODELS);
     if (!models.isEmpty()) {
       String nativeProblem = loadOnnxRuntime();
       if (nativeProblem != null) {
-        service.disable(nativeProblem);
-        AgentLog.warn("serving disabled: " + nativeProblem + "; zero-code monitoring goes on");
-        return "not serving";
+        return notServing(nativeProblem);
       }
     }
     Fathom fathom = ConfiguredFathom.builder(config).openTelemetry(otel).build();

@@ -11,6 +11,7 @@ import dev.fathom.ModelNotFoundException;
 import dev.fathom.Prediction;
 import dev.fathom.Predictor;
 import dev.fathom.Tensor;
+import dev.fathom.ValidationException;
 import dev.fathom.VersionNotFoundException;
 import dev.fathom.agent.bootstrap.BridgeException;
 import dev.fathom.agent.bootstrap.FathomService;
@@ -281,10 +282,21 @@ public final class AgentService implements FathomService {
 
   /** A Fathom exception as bridge data, with the fields the library needs to rebuild it. */
   static BridgeException error(FathomException e) {
-    String[] d = new String[BridgeException.DETAIL_LENGTH];
+    List<ValidationException.Violation> violations = e instanceof ValidationException ? ((ValidationException) e).violations() : List.of();
+    String[] d = new String[BridgeException.DETAIL_LENGTH + BridgeException.VIOLATION_FIELDS * violations.size()];
+    for (int i = 0; i < violations.size(); i++) {
+      ValidationException.Violation v = violations.get(i);
+      int at = BridgeException.DETAIL_LENGTH + BridgeException.VIOLATION_FIELDS * i;
+      d[at] = v.input();
+      d[at + 1] = v.rule();
+      d[at + 2] = Integer.toString(v.row());
+      d[at + 3] = v.detail();
+    }
+    if (e instanceof ValidationException) {
+      d[BridgeException.DETAIL_MODEL] = ((ValidationException) e).model();
+    }
     d[BridgeException.DETAIL_TYPE] = e.getClass().getSimpleName();
     d[BridgeException.DETAIL_MESSAGE] = e.getMessage();
-    d[BridgeException.DETAIL_ERROR_TYPE] = e.errorType();
     if (e instanceof InvalidInputException) {
       d[BridgeException.DETAIL_INPUT] = ((InvalidInputException) e).input();
       d[BridgeException.DETAIL_RULE] = ((InvalidInputException) e).rule();

@@ -65,11 +65,7 @@ final class LoadCheck {
         try {
           load(new LocalRegistry(root), model, version);
         } catch (ModelLoadException e) {
-          String reason = e.getMessage().replace(link.resolve(LocalRegistry.MODEL_FILE).toString(), source.toString()).replace(link.toString(), dir.toString());
-          String prefix = model + "@" + version + ": ";
-          if (reason.startsWith(prefix)) {
-            reason = reason.substring(prefix.length());
-          }
+          String reason = e.reason().replace(link.resolve(LocalRegistry.MODEL_FILE).toString(), source.toString()).replace(link.toString(), dir.toString());
           throw new ModelLoadException(model, version, "refusing to publish: " + reason, e);
         }
       } catch (IOException e) {

@@ -42,7 +42,7 @@ final class SettingsCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("problem: " + problem);
       }
       out.flush();
-      return config.problems().isEmpty() ? 0 : 1;
+      return config.problems().isEmpty() ? 0 : Main.FAILED;
     }
     out.print(markdown ? markdownTable() : textTable());
     out.flush();

@@ -1,6 +1,7 @@
 package dev.fathom.cli;
 
 import dev.fathom.FathomException;
+import dev.fathom.ModelLoadException;
 import dev.fathom.registry.LocalRegistry;
 import dev.fathom.registry.ModelReference;
 import java.io.IOException;
@@ -128,9 +129,10 @@ final class VerifyCommand implements Callable<Integer> {
       long nanos = check.load(local, model, version);
       passed++;
       out.println("OK    " + name + "  checksums verified, loaded and warmed up (" + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms)");
+    } catch (ModelLoadException e) {
+      fail(name, e.reason());
     } catch (FathomException e) {
-      String message = e.getMessage();
-      fail(name, message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message);
+      fail(name, e.getMessage());
     }
     out.flush();
   }

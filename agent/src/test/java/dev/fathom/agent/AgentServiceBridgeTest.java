@@ -17,6 +17,7 @@ import dev.fathom.ModelNotFoundException;
 import dev.fathom.Prediction;
 import dev.fathom.Tensor;
 import dev.fathom.UnknownInputException;
+import dev.fathom.ValidationException;
 import dev.fathom.VersionNotFoundException;
 import dev.fathom.agent.bootstrap.FathomBridge;
 import dev.fathom.internal.agentbridge.AgentBridge;
@@ -142,6 +143,11 @@ class AgentServiceBridgeTest {
             new ModelLoadException("fraud", 2, "warm-up failed: boom", null),
             new ChecksumMismatchException("fraud", 3, "checksum mismatch"),
             new InvalidReferenceException("bad reference"),
+            new ValidationException(
+                "fraud@2",
+                List.of(
+                    new ValidationException.Violation("amount", ValidationException.RANGE, 0, "5 is above the maximum 3"),
+                    new ValidationException.Violation("country", ValidationException.CATEGORY, 1, "'XX' is not one of [DE, FR]"))),
             new FathomException("plain"));
     for (FathomException original : samples) {
       RuntimeException back = bridge.translate(AgentService.error(original));
@@ -150,6 +156,10 @@ class AgentServiceBridgeTest {
       if (original instanceof InvalidInputException) {
         assertThat(((InvalidInputException) back).input()).isEqualTo(((InvalidInputException) original).input());
         assertThat(((InvalidInputException) back).rule()).isEqualTo(((InvalidInputException) original).rule());
+      }
+      if (original instanceof ValidationException) {
+        assertThat(((ValidationException) back).model()).isEqualTo(((ValidationException) original).model());
+        assertThat(((ValidationException) back).violations()).isEqualTo(((ValidationException) original).violations());
       }
       if (original instanceof ModelLoadException) {
         assertThat(((ModelLoadException) back).model()).isEqualTo(((ModelLoadException) original).model());

@@ -214,6 +214,20 @@ class ValidationTest {
   }
 
   @Test
+  void observeCountsANonFiniteTensorValueOnlyForItsOwnRow() {
+    h = new Harness(dir, MonitoringOptions.builder().validation(ValidationMode.OBSERVE).samplingRate(1.0).maxSamplesPerSecond(1_000_000).queueCapacity(65536).build());
+    h.registry.publish("regressor", "regressor.onnx");
+    Model model = h.fathom.model("regressor");
+    // two rows, a NaN in the second only: both rows sampled, one violation
+    model.run(Map.of("input", Tensor.ofFloats(new float[] {1, 2, 3, 4, Float.NaN, 6}, 2, 3)));
+    assertThat(h.flush()).isTrue();
+    Collection<MetricData> m = h.metrics();
+    Map<String, String> regressor = Map.of("model.name", "regressor", "model.version", "1");
+    assertThat(Harness.longValue(m, "fathom.sampling.samples", regressor)).isEqualTo(2);
+    assertThat(Harness.longValue(m, "fathom.validation.violations", with(regressor, "input", "nan"))).isEqualTo(1);
+  }
+
+  @Test
   void offValidatesNothing() {
     h = new Harness(dir, MonitoringOptions.builder().validation(ValidationMode.OFF).samplingRate(1.0).build());
     h.publishConstrainedClassifier("fraud", null);

@@ -69,6 +69,9 @@ class LocalRegistryTest {
 
     Manifest reread = registry.manifest("fraud", 1);
     assertThat(reread).isEqualTo(manifest);
+    // the file holds the schema's fields only, not convenience methods such as isCategorical()
+    assertThat(Files.readString(registry.versionDirectory("fraud", 1).resolve(LocalRegistry.MANIFEST_FILE)))
+        .contains("\"kind\" : \"numeric\"").doesNotContain("\"categorical\"");
     assertThat(reread.lineage().code().commit()).startsWith("0123");
     assertThat(reread.lineage().data().rows()).isEqualTo(4000L);
     assertThat(reread.lineage().hyperparameters()).containsEntry("epochs", 5);

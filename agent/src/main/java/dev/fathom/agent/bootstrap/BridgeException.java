@@ -23,9 +23,12 @@ public final class BridgeException extends RuntimeException {
   public static final int DETAIL_VERSION = 5;
   /** The reference of a version-not-found error. */
   public static final int DETAIL_REFERENCE = 6;
-  /** The low-cardinality error type ({@code invalid_input}, ...). */
-  public static final int DETAIL_ERROR_TYPE = 7;
-  public static final int DETAIL_LENGTH = 8;
+  public static final int DETAIL_LENGTH = 7;
+  /**
+   * A validation error's violations follow the fixed details, four strings each: input, rule, row
+   * (decimal text) and detail.
+   */
+  public static final int VIOLATION_FIELDS = 4;
 
   private final String[] details;
 

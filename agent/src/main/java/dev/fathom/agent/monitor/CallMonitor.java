@@ -19,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Sessions: creation starts identifying the model (off the application's thread, see {@link
  * ModelResolver}); sessions created by Fathom's own library inside the application are left alone,
  * since the library counts their calls itself. A call on a session whose model is not known yet is
- * not recorded. A run costs an identity lookup among the known sessions, the observer's clock reads
- * and records, and nothing allocated unless the monitor samples it.
+ * not recorded. A run costs two identity lookups among the known sessions (a short array scan, at
+ * its start and its end), the observer's clock reads and records, and nothing allocated unless the
+ * monitor samples it.
  *
  * <p>Methods: every call is timed; a fraction ({@code sampling.rate}) is sampled, and only then
  * does the advice build the argument array that is mapped to the model's features.
@@ -79,11 +80,6 @@ public final class CallMonitor implements CallHandler {
     bindings = bound;
   }
 
-  /** Application sessions known right now (for status and tests). */
-  public int sessionCount() {
-    return sessions.size();
-  }
-
   @Override
   public Object sessionCreating(Object source) {
     sessionSeen.run();
@@ -99,7 +95,7 @@ public final class CallMonitor implements CallHandler {
       sessions.putIfAbsent(session, SessionState.NOT_MONITORED);
       return;
     }
-    SessionState state = new SessionState(true);
+    SessionState state = new SessionState();
     if (sessions.putIfAbsent(session, state) == state) {
       resolver.resolve(state, session, token instanceof ModelResolver.Pending ? (ModelResolver.Pending) token : null);
     }
@@ -143,7 +139,7 @@ public final class CallMonitor implements CallHandler {
   /** A session created before the instrumentation was in place (dynamic attach): known from now on. */
   private SessionState adopt(Object session) {
     sessionSeen.run();
-    SessionState state = new SessionState(true);
+    SessionState state = new SessionState();
     SessionState present = sessions.putIfAbsent(session, state);
     if (present == state) {
       resolver.resolve(state, session, null);

@@ -40,7 +40,6 @@ final class OrtAccess {
   private final MethodHandle getValue;
   private final MethodHandle resultGetByName;
   private final MethodHandle getInputNames;
-  private final MethodHandle getOutputNames;
   private final MethodHandle getInputInfo;
   private final MethodHandle getOutputInfo;
   private final MethodHandle nodeInfo;
@@ -66,7 +65,6 @@ final class OrtAccess {
     this.getValue = generic(LOOKUP.findVirtual(onnxValue, "getValue", MethodType.methodType(Object.class)));
     this.resultGetByName = generic(LOOKUP.findVirtual(result, "get", MethodType.methodType(java.util.Optional.class, String.class)));
     this.getInputNames = generic(LOOKUP.findVirtual(session, "getInputNames", MethodType.methodType(Set.class)));
-    this.getOutputNames = generic(LOOKUP.findVirtual(session, "getOutputNames", MethodType.methodType(Set.class)));
     this.getInputInfo = generic(LOOKUP.findVirtual(session, "getInputInfo", MethodType.methodType(Map.class)));
     this.getOutputInfo = generic(LOOKUP.findVirtual(session, "getOutputInfo", MethodType.methodType(Map.class)));
     this.nodeInfo = generic(LOOKUP.findVirtual(node, "getInfo", MethodType.methodType(valueInfo)));
@@ -105,10 +103,6 @@ final class OrtAccess {
   /** The session's input names in model order. */
   List<String> inputNames(Object session) throws Throwable {
     return new ArrayList<>(castSet(getInputNames.invokeExact(session)));
-  }
-
-  List<String> outputNames(Object session) throws Throwable {
-    return new ArrayList<>(castSet(getOutputNames.invokeExact(session)));
   }
 
   /** Input name to (element type, shape) for the session's tensor inputs; other kinds are left out. */

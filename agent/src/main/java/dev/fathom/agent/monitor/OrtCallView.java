@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * A {@link CallView} of one finished {@code OrtSession.run} of the application, reused per thread.
- * {@link #rows()} reads the first input's element count (no allocation); the other accessors copy
+ * {@link #rows()} reads the first input's element count once (no allocation); the other accessors copy
  * the inputs or outputs into Fathom tensors on first use, which only sampled calls do. Valid only
  * during the observer callback. Not thread-safe (one per thread).
  */
@@ -19,6 +19,8 @@ final class OrtCallView implements CallView {
   private Map<?, ?> inputs;
   private Object result;
   private long firstId;
+  /** The call's rows once read; 0 until then. */
+  private int rows;
   private Tensor[] inputTensors;
   private Tensor[] outputTensors;
 
@@ -28,6 +30,7 @@ final class OrtCallView implements CallView {
     this.inputs = inputs instanceof Map ? (Map<?, ?>) inputs : null;
     this.result = result;
     this.firstId = 0L;
+    this.rows = 0;
     this.inputTensors = null;
     this.outputTensors = null;
   }
@@ -44,6 +47,13 @@ final class OrtCallView implements CallView {
 
   @Override
   public int rows() {
+    if (rows == 0) {
+      rows = countRows();
+    }
+    return rows;
+  }
+
+  private int countRows() {
     long perRow = state.elementsPerRow;
     String first = state.firstInput;
     if (perRow <= 0 || first == null || inputs == null) {

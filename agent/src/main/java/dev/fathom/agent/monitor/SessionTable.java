@@ -43,17 +43,6 @@ final class SessionTable {
     return state;
   }
 
-  /** Sessions still referenced by the application. */
-  int size() {
-    int n = 0;
-    for (Entry e : entries) {
-      if (e.get() != null) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   private static final class Entry extends WeakReference<Object> {
     final SessionState state;
 

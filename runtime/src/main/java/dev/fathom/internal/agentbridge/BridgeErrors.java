@@ -13,15 +13,17 @@ import dev.fathom.ModelNotFoundException;
 import dev.fathom.RegistryException;
 import dev.fathom.UnknownInputException;
 import dev.fathom.UnsafeModelException;
+import dev.fathom.ValidationException;
 import dev.fathom.VersionNotFoundException;
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns the agent's errors back into the library's typed exceptions. The agent sends each Fathom
  * exception as a {@code BridgeException} whose details name its class, message and fields (input,
- * rule, model, version, reference); this rebuilds the same class with the same message, so callers
+ * rule, model, version, reference, a validation error's violations); this rebuilds the same class with the same message, so callers
  * catch {@code InputShapeException} whether the model runs locally or in the agent. An unknown type
  * becomes its nearest known base ({@link InvalidInputException} when it names an input, else {@link
  * FathomException}). Thread-safe.
@@ -35,6 +37,8 @@ final class BridgeErrors {
   static final int MODEL = 4;
   static final int VERSION = 5;
   static final int REFERENCE = 6;
+  /** Where a validation error's violations start, four fields each (input, rule, row, detail). */
+  static final int VIOLATIONS = 7;
 
   private final Class<?> exceptionClass;
   private final MethodHandle details;
@@ -101,6 +105,11 @@ final class BridgeErrors {
         return new UnsafeModelException(model, version, strip(message, model + "@" + version + ": "));
       case "ModelLoadException":
         return new ModelLoadException(model, version, strip(message, model + "@" + version + ": "), null);
+      case "ValidationException":
+        if (model != null && d.length > VIOLATIONS) {
+          return new ValidationException(model, violations(d));
+        }
+        break;
       default:
         break;
     }
@@ -111,6 +120,14 @@ final class BridgeErrors {
       return new ModelLoadException(model, version, strip(message, model + "@" + version + ": "), null);
     }
     return new FathomException(message);
+  }
+
+  private static List<ValidationException.Violation> violations(String[] d) {
+    List<ValidationException.Violation> out = new ArrayList<>((d.length - VIOLATIONS) / 4);
+    for (int at = VIOLATIONS; at + 3 < d.length; at += 4) {
+      out.add(new ValidationException.Violation(d[at], d[at + 1], Integer.parseInt(d[at + 2]), d[at + 3]));
+    }
+    return out;
   }
 
   private static RuntimeException unknownInput(String input, String message) {

@@ -203,17 +203,29 @@ public final class MonitoredColumns {
   }
 
   /**
+   * Where row {@code row} of a non-tabular input starts: 0 when the tensor's first dimension is not
+   * the call's rows (the whole tensor belongs to every row).
+   */
+  static int rowStart(Tensor t, int row, int rows) {
+    return batched(t, rows) ? row * (t.size() / rows) : 0;
+  }
+
+  /** Elements per row of a non-tabular input (see {@link #rowStart}). */
+  static int rowLength(Tensor t, int rows) {
+    return batched(t, rows) ? t.size() / rows : t.size();
+  }
+
+  private static boolean batched(Tensor t, int rows) {
+    return rows > 1 && t.rank() > 0 && t.dim(0) == rows;
+  }
+
+  /**
    * The mean of the finite elements of row {@code row} of a non-tabular input tensor (the whole
    * tensor when its first dimension is not the call's rows); NaN when it has none.
    */
   public static double rowMean(Tensor t, int row, int rows) {
-    int size = t.size();
-    int from = 0;
-    int count = size;
-    if (rows > 1 && t.rank() > 0 && t.dim(0) == rows) {
-      count = size / rows;
-      from = row * count;
-    }
+    int from = rowStart(t, row, rows);
+    int count = rowLength(t, rows);
     if (t.type() == ElementType.STRING || count == 0) {
       return Double.NaN;
     }

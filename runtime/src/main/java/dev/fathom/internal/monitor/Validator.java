@@ -232,23 +232,24 @@ final class Validator {
 
   /** {@link Rule#NAN} or {@link Rule#INFINITE} if a floating-point tensor holds one, else {@link #OK}. */
   static int nonFinite(Tensor t) {
-    if (t.type() == ElementType.FLOAT32 || t.type() == ElementType.FLOAT16) {
-      for (float v : t.floats()) {
-        if (v != v) {
-          return Rule.NAN.ordinal();
-        }
-        if (Float.isInfinite(v)) {
-          return Rule.INFINITE.ordinal();
-        }
+    return nonFinite(t, 0, t.size());
+  }
+
+  /**
+   * {@link #nonFinite(Tensor)} over elements {@code from} to {@code from + count} only (one row of
+   * a batch, see {@link MonitoredColumns#rowStart}).
+   */
+  static int nonFinite(Tensor t, int from, int count) {
+    if (t.type() != ElementType.FLOAT32 && t.type() != ElementType.FLOAT16 && t.type() != ElementType.FLOAT64) {
+      return OK;
+    }
+    for (int i = from; i < from + count; i++) {
+      double v = t.getDouble(i);
+      if (v != v) {
+        return Rule.NAN.ordinal();
       }
-    } else if (t.type() == ElementType.FLOAT64) {
-      for (double v : t.doubles()) {
-        if (v != v) {
-          return Rule.NAN.ordinal();
-        }
-        if (Double.isInfinite(v)) {
-          return Rule.INFINITE.ordinal();
-        }
+      if (Double.isInfinite(v)) {
+        return Rule.INFINITE.ordinal();
       }
     }
     return OK;

@@ -323,7 +323,8 @@ final class VersionMonitor implements InferenceObserver {
     }
     for (int i = 0; i < otherInputs.length; i++) {
       Tensor t = call.input(otherInputs[i]);
-      s.inputRules[i] = Validator.nonFinite(t);
+      // only observe mode reads the rule (enforce checked the whole call already); the row's own values
+      s.inputRules[i] = observe ? Validator.nonFinite(t, MonitoredColumns.rowStart(t, row, rows), MonitoredColumns.rowLength(t, rows)) : Validator.OK;
       s.inputSummaries[i] = MonitoredColumns.rowMean(t, row, rows);
     }
     double[] outs = s.outputs;

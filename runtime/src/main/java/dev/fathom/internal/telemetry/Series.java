@@ -31,12 +31,6 @@ final class Series {
    */
   final java.util.concurrent.atomic.LongAdder extraRows = new java.util.concurrent.atomic.LongAdder();
 
-  /** Rows of successful calls so far; drains the percentile recorder (collection threads only). */
-  long rows() {
-    window.collect();
-    return window.recorded() + extraRows.sum();
-  }
-
   private volatile ErrorAttributes[] errors = new ErrorAttributes[0];
   /** Loaded versions using this series; guarded by the registry. */
   volatile int refs;

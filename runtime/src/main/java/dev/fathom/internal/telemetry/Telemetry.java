@@ -256,7 +256,8 @@ public final class Telemetry implements AutoCloseable {
         if (s.refs > 0) {
           info.record(1, s.infoAttributes);
         }
-        rows.record(s.rows(), s.attributes);
+        // the collect above drained the recorder: its count is current
+        rows.record(s.window.recorded() + s.extraRows.sum(), s.attributes);
       } catch (RuntimeException e) {
         log.warn("collecting " + s.key + " failed", e);
       }

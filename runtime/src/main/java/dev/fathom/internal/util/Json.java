@@ -1,6 +1,8 @@
 package dev.fathom.internal.util;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,7 +12,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
   /**
    * Ignores unknown properties (newer writers may add fields), leaves out nulls, writes enums by
-   * their lower-case {@code toString()} and indents files so they diff well.
+   * their lower-case {@code toString()} and indents files so they diff well. Convenience methods
+   * named {@code isX()} are not properties: the file formats are the records' components only
+   * ({@code FeatureSpec.isCategorical()} would otherwise write a {@code categorical} field that
+   * repeats {@code kind}).
    */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -20,6 +25,7 @@ public final class Json {
           .configure(DeserializationFeature.READ_ENUMS_USING_TO_STRING, true)
           .configure(SerializationFeature.INDENT_OUTPUT, true)
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
           .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
           .build();
 
