@@ -71,7 +71,7 @@ final class LocalModel implements ModelBackend {
     }
     CallResult result = Calls.predictBatch(slot, rows);
     LoadedVersion v = result.version();
-    return Predictions.split(result.firstId(), v.model(), v.version(), result.rows(), v.signature().outputNames(), result.outputs(), labels(v));
+    return Predictions.split(result.firstId(), v.model(), v.version(), result.rows(), v.signature().outputNames(), result.outputs(), v.signature().outputLabels());
   }
 
   @Override
@@ -89,13 +89,8 @@ final class LocalModel implements ModelBackend {
     return prediction(result.firstId(), v, result.outputs());
   }
 
-  static Prediction prediction(long id, LoadedVersion v, Tensor[] outputs) {
-    return Prediction.owning(id, v.model(), v.version(), v.signature().outputNames(), outputs, labels(v));
-  }
-
-  /** Output name to class labels; immutable, built once per version. */
-  private static Map<String, List<String>> labels(LoadedVersion v) {
-    return v.signature().outputLabels();
+  private static Prediction prediction(long id, LoadedVersion v, Tensor[] outputs) {
+    return Prediction.owning(id, v.model(), v.version(), v.signature().outputNames(), outputs, v.signature().outputLabels());
   }
 
   /** The engine side of a predictor. Not thread-safe. */

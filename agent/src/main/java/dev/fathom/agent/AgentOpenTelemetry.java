@@ -22,7 +22,7 @@ final class AgentOpenTelemetry {
   static AgentOpenTelemetry start(FathomConfig config) {
     Map<String, String> settings = new HashMap<>();
     for (Setting s : Setting.values()) {
-      settings.put(s.key(), config.get(s));
+      settings.put(s.key(), config.getString(s));
     }
     return new AgentOpenTelemetry(AgentTelemetry.start(settings));
   }

@@ -103,8 +103,8 @@ final class Harness implements AutoCloseable {
     return m == null ? List.of() : new ArrayList<>(m.getData().getPoints());
   }
 
-  /** The long value (sum or gauge) of the point whose attributes include {@code match}; 0 when none. */
-  static long longValue(Collection<MetricData> all, String name, Map<String, String> match) {
+  /** The long value (sum or gauge) of the point whose attributes include {@code match}; null when none. */
+  static Long longValue(Collection<MetricData> all, String name, Map<String, String> match) {
     for (PointData p : points(all, name)) {
       if (matches(p.getAttributes(), match)) {
         if (p instanceof io.opentelemetry.sdk.metrics.data.LongPointData) {
@@ -112,7 +112,7 @@ final class Harness implements AutoCloseable {
         }
       }
     }
-    return 0;
+    return null;
   }
 
   static Double doubleValue(Collection<MetricData> all, String name, Map<String, String> match) {

@@ -69,7 +69,7 @@ class MonitoringOptionsTest {
   }
 
   @Test
-  void thresholdsDecideSeverityAndBands() {
+  void thresholdsBandPsiAndSurviveTheBuilder() {
     DriftThresholds t = DriftThresholds.defaults();
     assertThat(t.psiBand(0.05)).isEqualTo(Severity.NONE);
     assertThat(t.psiBand(0.1)).isEqualTo(Severity.WARN);

@@ -1,5 +1,6 @@
 package dev.fathom.internal.agentbridge;
 
+import dev.fathom.registry.Manifest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -47,6 +48,14 @@ public final class AgentBridge {
   final MethodHandle recordOutcome;
   final MethodHandle recordOutcomeLabel;
   final BridgeErrors errors;
+  /**
+   * Manifests and output labels by {@code model@version}, for every model of this process: a
+   * version's manifest never changes, so each is fetched and parsed once, not once per {@code Model}.
+   */
+  final Map<String, VersionSchema> schemas = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A version's manifest and its output labels (immutable). */
+  record VersionSchema(Manifest manifest, Map<String, List<String>> labels) {}
 
   private AgentBridge(Object service, Class<?> api, Class<?> exception) throws ReflectiveOperationException {
     this.registry = bind(service, api, "registry", String.class);

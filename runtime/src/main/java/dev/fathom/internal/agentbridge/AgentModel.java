@@ -4,6 +4,7 @@ import dev.fathom.ElementType;
 import dev.fathom.Features;
 import dev.fathom.Prediction;
 import dev.fathom.Tensor;
+import dev.fathom.internal.inference.Calls;
 import dev.fathom.internal.util.Json;
 import dev.fathom.registry.Manifest;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A model served by the Fathom agent: calls cross the bridge with JDK types (names, element type
@@ -22,7 +22,7 @@ public final class AgentModel implements ModelBackend {
   private final AgentBridge bridge;
   private final Object handle;
   private final String reference;
-  private final Map<Long, Manifest> manifests = new ConcurrentHashMap<>();
+  private final String name;
 
   AgentModel(AgentBridge bridge, Object handle) {
     this.bridge = bridge;
@@ -32,6 +32,8 @@ public final class AgentModel implements ModelBackend {
     } catch (Throwable t) {
       throw bridge.errors.translate(t);
     }
+    int at = reference.indexOf('@');
+    this.name = at < 0 ? reference : reference.substring(0, at);
   }
 
   @Override
@@ -41,8 +43,7 @@ public final class AgentModel implements ModelBackend {
 
   @Override
   public String name() {
-    int at = reference.indexOf('@');
-    return at < 0 ? reference : reference.substring(0, at);
+    return name;
   }
 
   @Override
@@ -60,7 +61,13 @@ public final class AgentModel implements ModelBackend {
   }
 
   Manifest manifest(long version) {
-    Manifest cached = manifests.get(version);
+    return schema(version).manifest();
+  }
+
+  /** A version's manifest and output labels, fetched once per process (see {@link AgentBridge#schemas}). */
+  private AgentBridge.VersionSchema schema(long version) {
+    String key = name + "@" + version;
+    AgentBridge.VersionSchema cached = bridge.schemas.get(key);
     if (cached != null) {
       return cached;
     }
@@ -72,8 +79,9 @@ public final class AgentModel implements ModelBackend {
     }
     try {
       Manifest manifest = Json.MAPPER.readValue(json, Manifest.class);
-      manifests.put(version, manifest);
-      return manifest;
+      AgentBridge.VersionSchema schema = new AgentBridge.VersionSchema(manifest, Predictions.labels(manifest.outputs()));
+      bridge.schemas.putIfAbsent(key, schema);
+      return schema;
     } catch (IOException e) {
       throw new UncheckedIOException("the Fathom agent sent an unreadable manifest for " + reference + "@" + version, e);
     }
@@ -104,11 +112,7 @@ public final class AgentModel implements ModelBackend {
   /** The bridge carries JDK types only; float rows cross it widened to double. */
   @Override
   public Prediction predictRow(float[] row) {
-    double[] wide = new double[row.length];
-    for (int i = 0; i < row.length; i++) {
-      wide[i] = row[i];
-    }
-    return predictRow(wide);
+    return predictRow(Calls.widen(row));
   }
 
   @Override
@@ -181,7 +185,7 @@ public final class AgentModel implements ModelBackend {
   }
 
   private Map<String, List<String>> labels(long version) {
-    return Predictions.labels(manifest(version).outputs());
+    return schema(version).labels();
   }
 
   private record Decoded(long id, String model, long version, List<String> names, Tensor[] outputs) {}

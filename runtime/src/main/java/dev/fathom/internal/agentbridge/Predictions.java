@@ -14,19 +14,19 @@ import java.util.Map;
 public final class Predictions {
   private Predictions() {}
 
-  /** Output name to its class labels, for the outputs that have them. */
-  public static Map<String, List<String>> labels(List<TensorSpec> outputs) {
+  /** Output name to its class labels, for the outputs that have them; immutable. */
+  static Map<String, List<String>> labels(List<TensorSpec> outputs) {
     Map<String, List<String>> labels = new HashMap<>();
     for (TensorSpec out : outputs) {
       if (out.labels() != null) {
         labels.put(out.name(), out.labels());
       }
     }
-    return labels;
+    return Map.copyOf(labels);
   }
 
   /** Outputs keyed by name, in model order. */
-  public static Map<String, Tensor> named(List<String> names, Tensor[] outputs) {
+  static Map<String, Tensor> named(List<String> names, Tensor[] outputs) {
     Map<String, Tensor> named = new LinkedHashMap<>();
     for (int i = 0; i < outputs.length; i++) {
       named.put(names.get(i), outputs[i]);
@@ -49,7 +49,7 @@ public final class Predictions {
   }
 
   /** Row {@code r} of a batched output, keeping a batch dimension of 1; unbatched outputs are shared. */
-  static Tensor row(Tensor batch, int r, int rows) {
+  private static Tensor row(Tensor batch, int r, int rows) {
     if (batch.rank() == 0 || batch.dim(0) != rows) {
       return batch;
     }

@@ -101,53 +101,45 @@ public final class FathomConfig {
     return new FathomConfig(values, sources, perModel, problems);
   }
 
-  /** The raw text of a setting (its default when unset). */
-  public String get(Setting setting) {
-    return values.getOrDefault(setting, setting.defaultValue());
-  }
-
-  /** Whether the setting was given explicitly. */
-  public boolean isSet(Setting setting) {
-    return values.containsKey(setting);
-  }
 
   /** Where a setting's value came from, or {@code default}. */
   public String source(Setting setting) {
     return sources.getOrDefault(setting, "default");
   }
 
+  /** The raw text of a setting (its default when unset). */
   public String getString(Setting setting) {
-    return get(setting);
+    return values.getOrDefault(setting, setting.defaultValue());
   }
 
   public Path getPath(Setting setting) {
-    return Path.of(get(setting));
+    return Path.of(getString(setting));
   }
 
   public int getInt(Setting setting) {
-    return Integer.parseInt(get(setting));
+    return Integer.parseInt(getString(setting));
   }
 
   public double getDouble(Setting setting) {
-    return Double.parseDouble(get(setting));
+    return Double.parseDouble(getString(setting));
   }
 
   public boolean getBoolean(Setting setting) {
-    return Boolean.parseBoolean(get(setting).toLowerCase(Locale.ROOT));
+    return Boolean.parseBoolean(getString(setting));
   }
 
   public Duration getDuration(Setting setting) {
-    return parseDuration(get(setting));
+    return parseDuration(getString(setting));
   }
 
   public long getBytes(Setting setting) {
-    return parseBytes(get(setting));
+    return parseBytes(getString(setting));
   }
 
   /** A list setting's items, trimmed, empty items dropped. */
   public List<String> getList(Setting setting) {
     List<String> items = new ArrayList<>();
-    for (String item : get(setting).split("[,;]")) {
+    for (String item : getString(setting).split("[,;]")) {
       if (!item.isBlank()) {
         items.add(item.trim());
       }
@@ -169,7 +161,7 @@ public final class FathomConfig {
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Setting s : Setting.values()) {
-      out.put(s.key(), get(s) + " (" + source(s) + ")");
+      out.put(s.key(), getString(s) + " (" + source(s) + ")");
     }
     perModel.forEach((k, v) -> out.put(MODEL_PREFIX + k, v));
     return out;

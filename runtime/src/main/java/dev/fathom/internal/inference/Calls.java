@@ -96,7 +96,8 @@ public final class Calls {
     }
   }
 
-  private static double[] widen(float[] row) {
+  /** The row as doubles, for paths that take no floats. */
+  public static double[] widen(float[] row) {
     double[] wide = new double[row.length];
     for (int i = 0; i < row.length; i++) {
       wide[i] = row[i];

@@ -31,7 +31,7 @@ public final class SingleThreadCaller implements AutoCloseable {
       InferenceObserver observer = v.observer();
       Binding b = bindingFor(v);
       if (b == null || row.length != b.columns()) {
-        return fallback(toDouble(row));
+        return fallback(Calls.widen(row));
       }
       b.write(row);
       return runBound(v, observer, b);
@@ -141,14 +141,6 @@ public final class SingleThreadCaller implements AutoCloseable {
 
   public long lastId() {
     return lastId;
-  }
-
-  private static double[] toDouble(float[] row) {
-    double[] wide = new double[row.length];
-    for (int i = 0; i < row.length; i++) {
-      wide[i] = row[i];
-    }
-    return wide;
   }
 
   private void checkOpen() {

@@ -36,18 +36,6 @@ import java.util.logging.Level;
  * Thread-safe; the observable callbacks read the versions' published snapshots.
  */
 final class MonitorMetrics implements AutoCloseable {
-  static final String SCOPE = FathomAttributes.SCOPE;
-  static final AttributeKey<String> MODEL_NAME = FathomAttributes.MODEL_NAME;
-  static final AttributeKey<String> MODEL_VERSION = FathomAttributes.MODEL_VERSION;
-  static final AttributeKey<String> FEATURE = FathomAttributes.FEATURE;
-  static final AttributeKey<String> METHOD = FathomAttributes.METHOD;
-  static final AttributeKey<String> RULE = FathomAttributes.RULE;
-  static final AttributeKey<String> REASON = FathomAttributes.REASON;
-  static final AttributeKey<String> BIN = FathomAttributes.BIN;
-  static final AttributeKey<String> PREV_BIN = FathomAttributes.PREV_BIN;
-  static final AttributeKey<String> SEVERITY = FathomAttributes.SEVERITY;
-  static final AttributeKey<Double> P_VALUE = FathomAttributes.P_VALUE;
-  static final AttributeKey<Double> PSI = FathomAttributes.PSI;
   private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(MonitorMetrics.class.getName()));
 
   final LongCounter violations;
@@ -55,7 +43,7 @@ final class MonitorMetrics implements AutoCloseable {
   private final List<AutoCloseable> observers = new ArrayList<>();
 
   MonitorMetrics(OpenTelemetry otel, Supplier<Collection<VersionMonitor>> versions) {
-    Meter meter = otel.getMeterProvider().meterBuilder(SCOPE).build();
+    Meter meter = otel.getMeterProvider().meterBuilder(FathomAttributes.SCOPE).build();
     this.events = FathomEvents.create(otel);
     this.violations = meter.counterBuilder("fathom.validation.violations")
         .setDescription("Schema violations per feature and rule (enforce: every rejected call; observe: sampled rows)")
@@ -130,10 +118,6 @@ final class MonitorMetrics implements AutoCloseable {
         LOG.warn("a monitoring metric callback failed for " + v + ": " + e, e);
       }
     }
-  }
-
-  static Attributes model(String name, long version) {
-    return Attributes.of(MODEL_NAME, name, MODEL_VERSION, Long.toString(version));
   }
 
   @Override

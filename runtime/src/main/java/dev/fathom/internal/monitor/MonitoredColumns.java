@@ -155,32 +155,9 @@ public final class MonitoredColumns {
   }
 
   /**
-   * Feature {@code feature}'s encoded value in row {@code row} of a call: the number, or the
-   * category index (NaN when missing, -1 when unknown).
+   * Feature {@code feature}'s encoded value in a copied row of the tabular input: the number, or
+   * the category index (NaN when missing, -1 when unknown).
    */
-  public double featureValue(CallView call, int row, int feature) {
-    FeatureSpec spec = features.get(feature);
-    int offset = layout.offset(feature);
-    if (!spec.isCategorical() || spec.encoding() == FeatureSpec.Encoding.INDEX) {
-      return call.column(row, offset);
-    }
-    int hot = -1;
-    for (int c = 0; c < spec.width(); c++) {
-      double v = call.column(row, offset + c);
-      if (v == 1.0) {
-        if (hot >= 0) {
-          return -1;
-        }
-        hot = c;
-      } else if (v != 0.0) {
-        return -1;
-      }
-    }
-    // all zeros: a missing value when the feature may be missing, otherwise an unknown category
-    return hot >= 0 ? hot : spec.nullable() ? Double.NaN : -1;
-  }
-
-  /** Feature {@code feature}'s encoded value in a copied row of the tabular input (see {@link #featureValue(CallView, int, int)}). */
   public double featureValue(double[] row, int feature) {
     FeatureSpec spec = features.get(feature);
     int offset = layout.offset(feature);

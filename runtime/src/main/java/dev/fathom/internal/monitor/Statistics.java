@@ -72,13 +72,19 @@ public final class Statistics {
   public static final int RANK_SHIFT = 2;
 
   /**
-   * The two-sample Kolmogorov-Smirnov statistic {@code sup |F1 - F2|}, the Wasserstein-1 distance
-   * {@code integral |F1 - F2| dx} and the {@link #rankShift} of one sorted sample against
-   * one weighted reference in a single walk of the two merged sequences, written to {@code
-   * out[KS]}, {@code out[WASSERSTEIN]} and {@code out[RANK_SHIFT]}; the values are exactly those
-   * of the three separate walks (the tests keep the other two) (the same operations in the same order). The drift window spent most of
-   * its evaluation in four such walks, on branches the processor cannot predict; one walk does the
-   * work of four. Allocates nothing.
+   * Three statistics of one sorted sample against one weighted reference, in a single walk of the
+   * two merged sequences: the two-sample Kolmogorov-Smirnov statistic {@code sup |F1 - F2|} in
+   * {@code out[KS]}, the Wasserstein-1 distance {@code integral |F1 - F2| dx} in {@code
+   * out[WASSERSTEIN]}, and in {@code out[RANK_SHIFT]} the Mann-Whitney (Wilcoxon rank-sum) test as a
+   * z statistic: each sample value's mid-rank in the reference ({@code (F(x-) + F(x)) / 2}) averages
+   * 1/2 when both come from one distribution, with variance {@code ((N + 1) - sum(t^3 - t) / (N (N -
+   * 1))) / (12 n m)}, {@code N = n + m}, {@code t} the sizes of the pooled sample's tied groups
+   * (positive when the sample lies higher; robust where the z-test on the mean is not, on skewed
+   * columns such as saturated probabilities). The drift window spent most of its evaluation in
+   * separate walks, on branches the processor cannot predict; the tests keep those walks as oracles
+   * and check that this one gives exactly the same values. Allocates nothing.
+   *
+   * @param refN the reference's sample size {@code m} (its CDF may come from a sketch)
    */
   public static void compareWithReference(double[] sorted, int n, double[] refValues, double[] refCumulative, int m, long refN, double[] out) {
     if (n == 0 || m == 0) {
@@ -129,8 +135,8 @@ public final class Statistics {
     out[RANK_SHIFT] = refN == 0 ? Double.NaN : rankShiftZ(rankSum, ties, n, refN);
   }
 
-  /** The rank-shift z statistic from the sum of the sample's mid-ranks and the pooled ties (see {@link #rankShift}). */
-  private static double rankShiftZ(double sum, double ties, int n, long refN) {
+  /** The rank-shift z statistic from the sum of the sample's mid-ranks and the pooled ties (see {@link #compareWithReference}). */
+  static double rankShiftZ(double sum, double ties, int n, long refN) {
     double total = (double) n + refN;
     double variance = ((total + 1) - ties / (total * (total - 1))) / (12.0 * n * refN);
     double centered = sum / n - 0.5;
@@ -194,78 +200,6 @@ public final class Statistics {
       return mean == refMean ? 0 : Double.NaN;
     }
     return (mean - refMean) / se;
-  }
-
-  /**
-   * The Mann-Whitney (Wilcoxon rank-sum) test of a sample against a weighted reference, as a z
-   * statistic: each sample value's mid-rank in the reference ({@code (F(x-) + F(x)) / 2}) averages
-   * 1/2 when both come from one distribution, with variance {@code ((N + 1) - sum(t^3 - t) / (N (N -
-   * 1))) / (12 n m)} where {@code N = n + m} and {@code t} are the sizes of the pooled sample's tied
-   * groups (none for continuous data, so it is then exactly the textbook test). Robust where the z-test on the mean is not: skewed or heavy-tailed
-   * columns such as saturated probabilities. Positive when the sample lies higher.
-   *
-   * @param refN the reference's sample size {@code m} (its CDF may come from a sketch)
-   */
-  public static double rankShift(double[] sorted, int n, double[] refValues, double[] refCumulative, int refPoints, long refN) {
-    if (n == 0 || refPoints == 0 || refN == 0) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    int below = 0; // reference points < x
-    int atOrBelow = 0; // reference points <= x
-    for (int i = 0; i < n; i++) {
-      double x = sorted[i];
-      while (below < refPoints && refValues[below] < x) {
-        below++;
-      }
-      if (atOrBelow < below) {
-        atOrBelow = below;
-      }
-      while (atOrBelow < refPoints && refValues[atOrBelow] <= x) {
-        atOrBelow++;
-      }
-      double lt = below == 0 ? 0 : refCumulative[below - 1];
-      double le = atOrBelow == 0 ? 0 : refCumulative[atOrBelow - 1];
-      sum += 0.5 * (lt + le);
-    }
-    return rankShiftZ(sum, pooledTies(sorted, n, refValues, refCumulative, refPoints, refN), n, refN);
-  }
-
-  /**
-   * {@code sum(t^3 - t)} over the tied groups of the pooled sample: each value the reference holds
-   * more than once (a genuinely discrete value; a sketch's single weighted items stand for distinct
-   * values) counts its reference share times {@code refN}, plus the sample's copies of it; values
-   * repeated in the sample alone count their copies.
-   */
-  private static double pooledTies(double[] sorted, int n, double[] refValues, double[] refCumulative, int refPoints, long refN) {
-    double ties = 0;
-    int i = 0;
-    int j = 0;
-    double previous = 0;
-    while (i < n || j < refPoints) {
-      double v = j >= refPoints || (i < n && sorted[i] < refValues[j]) ? sorted[i] : refValues[j];
-      int inSample = 0;
-      while (i < n && sorted[i] == v) {
-        inSample++;
-        i++;
-      }
-      int items = 0;
-      double upTo = previous;
-      while (j < refPoints && refValues[j] == v) {
-        items++;
-        upTo = refCumulative[j];
-        j++;
-      }
-      double inReference = items > 1 ? (upTo - previous) * refN : 0;
-      if (items > 0) {
-        previous = upTo;
-      }
-      double t = inSample + inReference;
-      if (t > 1) {
-        ties += t * t * t - t;
-      }
-    }
-    return ties;
   }
 
   /** Two-sided p-value of a standard normal statistic. */

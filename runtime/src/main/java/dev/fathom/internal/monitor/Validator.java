@@ -21,13 +21,12 @@ import java.util.Locale;
  * <p>{@link #valid} is the fast check of enforce mode on the request thread: it reads the call's
  * columns and allocates nothing while the input is valid (a non-tabular floating-point input is read
  * as a {@link Tensor}, which the pinned single-row path copies). {@link #violations} then lists
- * every violation. {@link #count} checks a sampled row already copied, for observe mode on the
+ * every violation. {@link #check} checks a sampled row already copied, for observe mode on the
  * analyzer. Immutable and thread-safe.
  */
 final class Validator {
   static final int OK = -1;
 
-  private final String model;
   private final FeatureLayout layout;
   private final FeatureSpec[] features;
   private final int[] offsets;
@@ -37,8 +36,7 @@ final class Validator {
   private final TensorSpec[] inputs;
   private final boolean anyTensorCheck;
 
-  Validator(String model, ModelSignature signature) {
-    this.model = model;
+  Validator(ModelSignature signature) {
     this.layout = signature.features();
     int n = layout == null ? 0 : layout.featureCount();
     this.features = new FeatureSpec[n];
@@ -121,16 +119,6 @@ final class Validator {
       }
     }
     return out;
-  }
-
-  /** Throws the typed exception when the call breaks any rule. */
-  void enforce(CallView call) {
-    if (!valid(call)) {
-      List<ValidationException.Violation> violations = violations(call);
-      if (!violations.isEmpty()) {
-        throw new ValidationException(model, violations);
-      }
-    }
   }
 
   /** Checks a copied row of the tabular input; writes the broken rule per feature ({@link #OK} when none). */

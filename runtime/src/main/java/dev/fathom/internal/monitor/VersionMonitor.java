@@ -5,6 +5,8 @@ import dev.fathom.ValidationException;
 import dev.fathom.internal.inference.CallView;
 import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.internal.inference.ObserverFactory;
+import dev.fathom.internal.telemetry.FathomAttributes;
+import dev.fathom.internal.telemetry.FathomEvents;
 import dev.fathom.monitor.ColumnProfile;
 import dev.fathom.monitor.DriftReport;
 import dev.fathom.monitor.FeatureDrift;
@@ -114,7 +116,7 @@ final class VersionMonitor implements InferenceObserver {
     this.label = model + "@" + version;
     this.settings = monitoring.options().settings(model);
     this.columns = new MonitoredColumns(info.signature());
-    this.validator = new Validator(label, info.signature());
+    this.validator = new Validator(info.signature());
     this.enforce = settings.validation() == ValidationMode.ENFORCE && validator.hasRules();
     this.observe = settings.validation() == ValidationMode.OBSERVE && validator.hasRules();
     this.sampler = new Sampler(settings.samplingRate(), settings.maxSamplesPerSecond());
@@ -127,11 +129,11 @@ final class VersionMonitor implements InferenceObserver {
     int tabularColumns = columns.layout() == null ? 0 : columns.layout().columns();
     this.ring = new SampleRing(monitoring.options().queueCapacity(), tabularColumns, otherInputs.length, columns.outputs().size());
     this.outcomes = outcomeWindow(info, columns, monitoring.options().outcomeWindow());
-    this.base = MonitorMetrics.model(model, version);
+    this.base = FathomAttributes.model(model, version);
     int cap = monitoring.options().maxExportedColumns();
     this.columnAttributes = new Attributes[columns.size()];
     for (int c = 0; c < columnAttributes.length && c < cap; c++) {
-      columnAttributes[c] = base.toBuilder().put(MonitorMetrics.FEATURE, columns.names().get(c)).build();
+      columnAttributes[c] = base.toBuilder().put(FathomAttributes.FEATURE, columns.names().get(c)).build();
     }
     if (columns.size() > cap) {
       LOGGER.info("Fathom: " + label + " has " + columns.size() + " monitored columns; the first " + cap + " are exported per feature");
@@ -141,13 +143,13 @@ final class VersionMonitor implements InferenceObserver {
     for (int f = 0; f < checked; f++) {
       String name = f < validator.featureCount() ? validator.featureName(f) : info.signature().inputs().get(otherInputs[f - validator.featureCount()]).name();
       // past the cap, violations still count, under one overflow series
-      name = f < cap ? name : "_other";
+      name = f < cap ? name : FathomAttributes.OTHER;
       for (Rule rule : Rule.ALL) {
-        violationAttributes[f][rule.ordinal()] = base.toBuilder().put(MonitorMetrics.FEATURE, name).put(MonitorMetrics.RULE, rule.id).build();
+        violationAttributes[f][rule.ordinal()] = base.toBuilder().put(FathomAttributes.FEATURE, name).put(FathomAttributes.RULE, rule.id).build();
       }
     }
-    this.droppedRate = base.toBuilder().put(MonitorMetrics.REASON, "rate_limit").build();
-    this.droppedFull = base.toBuilder().put(MonitorMetrics.REASON, "queue_full").build();
+    this.droppedRate = base.toBuilder().put(FathomAttributes.REASON, "rate_limit").build();
+    this.droppedFull = base.toBuilder().put(FathomAttributes.REASON, "queue_full").build();
     this.values = new double[columns.size()];
     this.rules = new int[validator.featureCount()];
     loadReference(info.directory());
@@ -229,8 +231,8 @@ final class VersionMonitor implements InferenceObserver {
       for (int bin = 0; bin < ColumnProfile.HISTOGRAM_BINS; bin++) {
         double share = tested.get(e).expectedFraction(bin);
         if (!Double.isNaN(share)) {
-          Attributes binAttributes = feature.toBuilder().put(MonitorMetrics.BIN, Integer.toString(bin)).build();
-          attributes.add(binAttributes.toBuilder().put(MonitorMetrics.PREV_BIN, Integer.toString(bin - 1)).build());
+          Attributes binAttributes = feature.toBuilder().put(FathomAttributes.BIN, Integer.toString(bin)).build();
+          attributes.add(binAttributes.toBuilder().put(FathomAttributes.PREV_BIN, Integer.toString(bin - 1)).build());
           shares.add(share);
           // every bin a value can fall in is a bin the reference uses, so these series hold every count
           countAttributes.add(binAttributes);
@@ -460,7 +462,7 @@ final class VersionMonitor implements InferenceObserver {
       Map<String, Attributes> byMethod = methodAttributes.get(e);
       for (Map.Entry<String, Double> score : drifts.get(e).scores().entrySet()) {
         // built once per column and method, not at every window
-        attributes.add(byMethod.computeIfAbsent(score.getKey(), method -> feature.toBuilder().put(MonitorMetrics.METHOD, method).build()));
+        attributes.add(byMethod.computeIfAbsent(score.getKey(), method -> feature.toBuilder().put(FathomAttributes.METHOD, method).build()));
         scores.add(score.getValue());
       }
     }
@@ -472,14 +474,14 @@ final class VersionMonitor implements InferenceObserver {
         d.severity().toString().toUpperCase(Locale.ROOT), d.name(), report.samples(), d.adjustedPValue(), d.psi(), evidence(d));
     AttributesBuilder attributes =
         base.toBuilder()
-            .put(MonitorMetrics.FEATURE, d.name())
-            .put(MonitorMetrics.SEVERITY, d.severity().toString())
-            .put(MonitorMetrics.P_VALUE, d.adjustedPValue());
+            .put(FathomAttributes.FEATURE, d.name())
+            .put(FathomAttributes.SEVERITY, d.severity().toString())
+            .put(FathomAttributes.P_VALUE, d.adjustedPValue());
     if (!Double.isNaN(d.psi())) {
-      attributes.put(MonitorMetrics.PSI, d.psi());
+      attributes.put(FathomAttributes.PSI, d.psi());
     }
     metrics.events.emit(
-        "fathom.drift.detected",
+        FathomEvents.DRIFT_DETECTED,
         d.severity() == Severity.ALERT ? io.opentelemetry.api.logs.Severity.ERROR : io.opentelemetry.api.logs.Severity.WARN,
         attributes.build(),
         body);
@@ -599,10 +601,6 @@ final class VersionMonitor implements InferenceObserver {
 
   DriftReport lastReport() {
     return lastReport;
-  }
-
-  OutcomeWindow.Metrics outcomeMetrics() {
-    return outcomes == null ? OutcomeWindow.Metrics.EMPTY : outcomes.metrics();
   }
 
   String referenceSource() {

@@ -34,10 +34,13 @@ class SamplingTest {
   void capsSamplesPerSecondAndCountsTheRest() {
     Sampler sampler = new Sampler(1, 10);
     int admitted = 0;
+    // the cap counts per bucket of 2^30 ns; at most 10 in each bucket the loop touched
+    long firstBucket = System.nanoTime() >> 30;
     for (int i = 0; i < 100_000; i++) {
       admitted += sampler.admit() ? 1 : 0;
     }
-    assertThat(admitted).isGreaterThanOrEqualTo(10);
+    long buckets = (System.nanoTime() >> 30) - firstBucket + 1;
+    assertThat(admitted).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo((int) (10 * buckets));
     assertThat(admitted + sampler.rateLimited.sum()).isEqualTo(100_000);
     assertThat(sampler.rateLimited.sum()).isPositive();
   }

@@ -120,7 +120,7 @@ class StatisticsTest {
       for (int i = 0; i < m; i++) {
         cumulative[i] = (i + 1.0) / m;
       }
-      double z = Statistics.rankShift(sx, n, sy, cumulative, m, m);
+      double z = SeparateWalks.rankShift(sx, n, sy, cumulative, m, m);
       // Commons reports max(U1, U2) and the normal approximation without tie correction (no ties here)
       double u = commons.mannWhitneyU(x, y);
       double mean = (double) n * m / 2;
@@ -131,7 +131,7 @@ class StatisticsTest {
     // the pooled sample has 3 zeros and 5 ones: sum(t^3 - t) = 24 + 120 = 144, N = 8
     double[] ref = {0, 0, 0, 1, 1, 1};
     double[] refCumulative = {1 / 6.0, 2 / 6.0, 0.5, 4 / 6.0, 5 / 6.0, 1};
-    double z = Statistics.rankShift(new double[] {1, 1}, 2, ref, refCumulative, 6, 6);
+    double z = SeparateWalks.rankShift(new double[] {1, 1}, 2, ref, refCumulative, 6, 6);
     assertThat(z).isCloseTo((0.75 - 0.5) / Math.sqrt((9 - 144.0 / 56) / (12.0 * 2 * 6)), within(1e-12));
     // a reference with one value only: the window's other values keep the variance finite, and the
     // test agrees with the two-proportion test, as it must for two categories
@@ -144,7 +144,7 @@ class StatisticsTest {
     for (int i = 495; i < 500; i++) {
       window[i] = 1;
     }
-    double rank = Statistics.rankShift(window, 500, zeros, cumulative, 1000, 1000);
+    double rank = SeparateWalks.rankShift(window, 500, zeros, cumulative, 1000, 1000);
     double pooled = 5.0 / 1500;
     double twoProportion = (5.0 / 500) / Math.sqrt(pooled * (1 - pooled) * (1.0 / 500 + 1.0 / 1000));
     assertThat(rank).isCloseTo(twoProportion, within(1e-2 * twoProportion));
@@ -178,7 +178,7 @@ class StatisticsTest {
       Statistics.compareWithReference(x, n, ref, cumulative, m, refN, out);
       assertThat(out[Statistics.KS]).as("trial %d", trial).isEqualTo(SeparateWalks.ksStatistic(x, n, ref, cumulative, m));
       assertThat(out[Statistics.WASSERSTEIN]).as("trial %d", trial).isEqualTo(SeparateWalks.wasserstein(x, n, ref, cumulative, m));
-      assertThat(out[Statistics.RANK_SHIFT]).as("trial %d", trial).isEqualTo(Statistics.rankShift(x, n, ref, cumulative, m, refN));
+      assertThat(out[Statistics.RANK_SHIFT]).as("trial %d", trial).isEqualTo(SeparateWalks.rankShift(x, n, ref, cumulative, m, refN));
     }
     Statistics.compareWithReference(new double[0], 0, new double[] {1}, new double[] {1}, 1, 1, out);
     assertThat(out).containsOnly(Double.NaN);
