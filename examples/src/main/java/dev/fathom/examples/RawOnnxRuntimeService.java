@@ -82,7 +82,7 @@ public final class RawOnnxRuntimeService {
     System.out.printf(Locale.ROOT, "done: scored %,d transactions, flagged %d%n", scored, flagged);
   }
 
-  /** Column names in model order: numeric features, then {@code name=category} one-hot columns. */
+  /** Column names in the schema's order: a numeric feature's name, a categorical feature's {@code name=category} one-hot columns. */
   static List<String> columns(JsonNode schema) {
     List<String> columns = new ArrayList<>();
     for (JsonNode f : schema.get("features")) {

@@ -20,12 +20,10 @@ public record MetricsSnapshot(
     double p50Seconds,
     double p99Seconds,
     Map<String, Integer> driftSeverity,
-    Map<String, Double> psi,
     List<String> loadedVersions,
     double outcomes,
     double accuracy,
-    double auc,
-    double violations) {
+    double auc) {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -50,10 +48,6 @@ public record MetricsSnapshot(
     for (PrometheusText.Sample s : text.select(s -> s.name().equals("fathom_drift_severity") && ofVersion.test(s))) {
       severity.merge(s.label("feature"), (int) s.value(), Math::max);
     }
-    Map<String, Double> psi = new TreeMap<>();
-    for (PrometheusText.Sample s : text.select(s -> s.name().equals("fathom_drift_score") && ofVersion.test(s) && s.label("method").equals("psi"))) {
-      psi.merge(s.label("feature"), s.value(), Math::max);
-    }
     Map<String, Boolean> versions = new LinkedHashMap<>();
     for (PrometheusText.Sample s : text.select(s -> s.name().equals("fathom_model_info") && ofModel.test(s))) {
       versions.put(model + "@" + s.label("model_version"), true);
@@ -64,12 +58,10 @@ public record MetricsSnapshot(
         p50,
         p99,
         severity,
-        psi,
         List.copyOf(versions.keySet()),
         sum(text, "fathom_outcome_count", ofVersion),
         max(text, "fathom_outcome_accuracy", ofVersion),
-        max(text, "fathom_outcome_auc", ofVersion),
-        sum(text, "fathom_validation_violations_total", ofModel));
+        max(text, "fathom_outcome_auc", ofVersion));
   }
 
   private static double sum(PrometheusText text, String name, java.util.function.Predicate<PrometheusText.Sample> filter) {

@@ -41,15 +41,7 @@ public final class PrometheusText {
     return new PrometheusText(samples);
   }
 
-  public List<Sample> samples() {
-    return samples;
-  }
-
-  /** Samples of exactly this name. */
-  public List<Sample> named(String name) {
-    return select(s -> s.name().equals(name));
-  }
-
+  /** The samples {@code filter} accepts, in scrape order. */
   public List<Sample> select(Predicate<Sample> filter) {
     List<Sample> out = new ArrayList<>();
     for (Sample s : samples) {
@@ -58,15 +50,6 @@ public final class PrometheusText {
       }
     }
     return out;
-  }
-
-  /** Sum of the values of a name, 0 when absent. */
-  public double sum(String name) {
-    double total = 0;
-    for (Sample s : named(name)) {
-      total += s.value();
-    }
-    return total;
   }
 
   static Sample parseLine(String line) {

@@ -63,8 +63,9 @@ class ExamplesIT {
       while (System.nanoTime() < deadline && (calls < 50 || samples < 1)) {
         Thread.sleep(500);
         String metrics = scrape(metricsPort);
-        calls = value(metrics, "fathom_inference_duration_seconds_count{", "model_name=\"fraud\"", "model_version=\"1\"");
-        samples = value(metrics, "fathom_sampling_samples_total{", "model_name=\"fraud\"", "model_version=\"1\"");
+        PrometheusText text = PrometheusText.parse(metrics);
+        calls = fraudVersion1(text, "fathom_inference_duration_seconds_count");
+        samples = fraudVersion1(text, "fathom_sampling_samples_total");
       }
       assertThat(calls).as("ONNX Runtime calls timed by the agent").isGreaterThanOrEqualTo(50);
       assertThat(samples).as("calls sampled for validation and drift").isGreaterThanOrEqualTo(1);
@@ -107,21 +108,11 @@ class ExamplesIT {
     }
   }
 
-  /** The sum of the samples of {@code prefix...} whose labels contain all of {@code labels}. */
-  private static double value(String metrics, String prefix, String... labels) {
-    double sum = 0;
-    for (String line : metrics.split("\n")) {
-      if (!line.startsWith(prefix)) {
-        continue;
-      }
-      boolean all = true;
-      for (String l : labels) {
-        all &= line.contains(l);
-      }
-      if (all) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
+  /** The sum of the series {@code name} of fraud@1. */
+  private static double fraudVersion1(PrometheusText text, String name) {
+    return text.select(s -> s.name().equals(name) && "fraud".equals(s.label("model_name")) && "1".equals(s.label("model_version")))
+        .stream()
+        .mapToDouble(PrometheusText.Sample::value)
+        .sum();
   }
 }

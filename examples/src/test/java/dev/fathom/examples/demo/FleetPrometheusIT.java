@@ -89,7 +89,7 @@ class FleetPrometheusIT {
   }
 
   private void normalTraffic(PrometheusServer prometheus) throws Exception {
-    // Two full drift windows per instance (1000 samples each at ~100 calls/s).
+    // A drift window closed on both instances (1000 samples each).
     await("two drift windows on both instances", () -> instances(prometheus.query("fathom_drift_severity{model_name=\"fraud\",feature=\"amount\"}")).size() == 2);
     Thread.sleep(11_000);
     assertThat(instances(prometheus.query("fathom_inference_duration_seconds_count{model_name=\"fraud\"} > 100"))).hasSize(2);
@@ -153,28 +153,23 @@ class FleetPrometheusIT {
 
   private void dashboardQueriesEvaluate(PrometheusServer prometheus) throws Exception {
     JsonNode dashboard = new ObjectMapper().readTree(Path.of(System.getProperty("fathom.dashboard")).toFile());
+    // Panels of things this traffic never does (it sends no invalid input and the service has no
+    // errors) may be empty; every other query must find series, so a renamed metric shows up here.
+    Set<String> mayBeEmpty = Set.of("Errors per second by type", "Validation violations per feature and rule");
     int checked = 0;
     for (JsonNode panel : dashboard.get("panels")) {
+      String title = panel.get("title").asText();
       for (JsonNode target : panel.get("targets")) {
         String expr = target.get("expr").asText().replace("$model", "fraud");
         JsonNode result = prometheus.query(expr);
-        assertThat(result.isArray()).as(panel.get("title").asText()).isTrue();
+        if (!mayBeEmpty.contains(title)) {
+          assertThat(result).as("%s: %s", title, expr).isNotEmpty();
+        }
         checked++;
       }
     }
     assertThat(checked).isGreaterThan(10);
-    assertThat(prometheus.query(dashboardExpr(dashboard, "Predictions per second by version"))).isNotEmpty();
-    assertThat(prometheus.query(dashboardExpr(dashboard, "Fleet-wide PSI per feature (recording rules, 15 min)"))).isNotEmpty();
-    log.println("dashboard: " + checked + " queries evaluate");
-  }
-
-  private static String dashboardExpr(JsonNode dashboard, String title) {
-    for (JsonNode panel : dashboard.get("panels")) {
-      if (panel.get("title").asText().equals(title)) {
-        return panel.get("targets").get(0).get("expr").asText().replace("$model", "fraud");
-      }
-    }
-    throw new AssertionError("no panel " + title);
+    log.println("dashboard: " + checked + " queries evaluate, all with series but " + mayBeEmpty);
   }
 
   /** Validates the shipped rules with promtool, then writes a copy that evaluates every 2 s over 40 s. */
