@@ -277,13 +277,9 @@ public final class Instrumenter {
       long start = System.nanoTime();
       String sha256 = woven.key(className, bytes);
       WovenClasses.Found found = woven.find(className, sha256);
-      if (found != null) {
-        if (AgentLog.debugEnabled()) {
-          AgentLog.debug("instrumented " + className.replace('/', '.') + " woven " + found.source() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        }
-        return found.bytes();
+      if (found == null) {
+        found = weave(module, loader, className, redefined, domain, bytes, sha256);
       }
-      found = weave(module, loader, className, redefined, domain, bytes, sha256);
       if (found == null) {
         return null;
       }

@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -47,8 +44,8 @@ final class ModelResolver {
   /** sha256 (or name for sources without one) to identity; resolver thread only. */
   private final Map<String, ModelIdentity> identities = new HashMap<>();
   private final Map<String, String> namesTaken = new HashMap<>();
-  private Map<String, long[]> index = Map.of();
-  private Map<String, String> indexNames = Map.of();
+  /** The registry's versions by their model file's sha256; resolver thread only. */
+  private Map<String, RegistryVersion> index = Map.of();
   private long indexBuilt;
 
   ModelResolver(Path registry) {
@@ -222,12 +219,11 @@ final class ModelResolver {
       return identities.get(key);
     }
     if (digest != null) {
-      long[] match = lookup(digest.sha256());
+      RegistryVersion match = lookup(digest.sha256());
       if (match != null) {
-        String name = indexNames.get(digest.sha256());
         LocalRegistry r = new LocalRegistry(registry);
-        Manifest manifest = r.manifest(name, match[0]);
-        return remember(key, manifest, r.versionDirectory(name, match[0]), "registry");
+        Manifest manifest = r.manifest(match.model(), match.version());
+        return remember(key, manifest, r.versionDirectory(match.model(), match.version()), "registry");
       }
     }
     String base;
@@ -308,22 +304,21 @@ final class ModelResolver {
     return new Manifest(Manifest.FORMAT_VERSION, name, 0, null, new FileDigest(LocalRegistry.MODEL_FILE, digest.sha256(), digest.size()), null, inputs, outputs, null, null);
   }
 
-  /** The registry version with this sha256 as {model version}, or null; rescans at most every 5 s. */
-  private long[] lookup(String sha256) {
-    long[] hit = index.get(sha256);
+  private record RegistryVersion(String model, long version) {}
+
+  /** The registry version whose model file has this sha256, or null; rescans at most every 5 s. */
+  private RegistryVersion lookup(String sha256) {
+    RegistryVersion hit = index.get(sha256);
     if (hit != null || System.nanoTime() - indexBuilt < INDEX_MAX_AGE_NANOS && indexBuilt != 0) {
       return hit;
     }
-    Map<String, long[]> fresh = new HashMap<>();
-    Map<String, String> names = new HashMap<>();
+    Map<String, RegistryVersion> fresh = new HashMap<>();
     if (Files.isDirectory(registry)) {
       LocalRegistry r = new LocalRegistry(registry);
       for (String model : r.models()) {
         for (long version : r.versions(model)) {
           try {
-            String digest = r.manifest(model, version).model().sha256();
-            fresh.put(digest, new long[] {version});
-            names.put(digest, model);
+            fresh.put(r.manifest(model, version).model().sha256(), new RegistryVersion(model, version));
           } catch (FathomException e) {
             AgentLog.debug("skipping " + model + "@" + version + " in the registry index: " + e.getMessage());
           }
@@ -331,7 +326,6 @@ final class ModelResolver {
       }
     }
     index = fresh;
-    indexNames = names;
     indexBuilt = System.nanoTime();
     return index.get(sha256);
   }
@@ -345,14 +339,8 @@ final class ModelResolver {
   }
 
   private static Digest digest(ByteBuffer buffer) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      long size = buffer.remaining();
-      md.update(buffer);
-      return new Digest(HexFormat.of().formatHex(md.digest()), size);
-    } catch (NoSuchAlgorithmException e) {
-      return null;
-    }
+    long size = buffer.remaining();
+    return new Digest(Hashing.sha256(buffer), size);
   }
 
   void close() {

@@ -1,5 +1,6 @@
 package dev.fathom.internal.monitor;
 
+import dev.fathom.internal.util.ThrottledLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * rest). {@link #flush} wakes it, for tests and shutdown. Thread-safe.
  */
 final class Analyzer {
-  private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(Analyzer.class.getName()));
+  private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(Analyzer.class.getName()), 6);
   /** Longest park, when no samples came for a while. */
   static final long IDLE_NANOS = 10_000_000L;
   /** Shortest park, when samples come fast. */
@@ -60,7 +61,7 @@ final class Analyzer {
         try {
           processed += v.drain(now);
         } catch (Throwable t) {
-          LOG.warn("the analyzer failed on " + v + ": " + t, t);
+          LOG.warn("the analyzer failed on " + v, t);
         }
       }
       for (CountDownLatch l : waiting) {

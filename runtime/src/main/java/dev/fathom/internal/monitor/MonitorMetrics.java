@@ -1,9 +1,10 @@
 package dev.fathom.internal.monitor;
 
-import dev.fathom.monitor.ColumnProfile;
-import io.opentelemetry.api.OpenTelemetry;
 import dev.fathom.internal.telemetry.FathomAttributes;
 import dev.fathom.internal.telemetry.FathomEvents;
+import dev.fathom.internal.util.ThrottledLog;
+import dev.fathom.monitor.ColumnProfile;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -36,7 +37,7 @@ import java.util.logging.Level;
  * Thread-safe; the observable callbacks read the versions' published snapshots.
  */
 final class MonitorMetrics implements AutoCloseable {
-  private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(MonitorMetrics.class.getName()));
+  private static final ThrottledLog LOG = new ThrottledLog(java.util.logging.Logger.getLogger(MonitorMetrics.class.getName()), 6);
 
   final LongCounter violations;
   final FathomEvents events;
@@ -115,7 +116,7 @@ final class MonitorMetrics implements AutoCloseable {
       try {
         callback.accept(v);
       } catch (RuntimeException e) {
-        LOG.warn("a monitoring metric callback failed for " + v + ": " + e, e);
+        LOG.warn("a monitoring metric callback failed for " + v, e);
       }
     }
   }

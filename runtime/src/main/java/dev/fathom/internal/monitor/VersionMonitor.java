@@ -7,6 +7,7 @@ import dev.fathom.internal.inference.InferenceObserver;
 import dev.fathom.internal.inference.ObserverFactory;
 import dev.fathom.internal.telemetry.FathomAttributes;
 import dev.fathom.internal.telemetry.FathomEvents;
+import dev.fathom.internal.util.ThrottledLog;
 import dev.fathom.monitor.ColumnProfile;
 import dev.fathom.monitor.DriftReport;
 import dev.fathom.monitor.FeatureDrift;
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
  */
 final class VersionMonitor implements InferenceObserver {
   private static final Logger LOGGER = Logger.getLogger(VersionMonitor.class.getName());
-  private static final ThrottledLog LOG = new ThrottledLog(LOGGER);
+  private static final ThrottledLog LOG = new ThrottledLog(LOGGER, 6);
 
   private final Monitoring monitoring;
   private final MonitorMetrics metrics;
@@ -306,7 +307,7 @@ final class VersionMonitor implements InferenceObserver {
         fill(ring.sample(slot), call, r, rows);
       } catch (RuntimeException e) {
         ring.abandon(slot);
-        LOG.warn("sampling a call of " + label + " failed: " + e, e);
+        LOG.warn("sampling a call of " + label + " failed", e);
         continue;
       }
       sampler.sampled.increment();
@@ -351,7 +352,7 @@ final class VersionMonitor implements InferenceObserver {
       try {
         process(ring.sample(slot), nowNanos);
       } catch (RuntimeException e) {
-        LOG.warn("analyzing a sample of " + label + " failed: " + e, e);
+        LOG.warn("analyzing a sample of " + label + " failed", e);
       } finally {
         ring.release(slot);
       }

@@ -1,5 +1,6 @@
 package dev.fathom.internal.telemetry;
 
+import dev.fathom.internal.util.ThrottledLog;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

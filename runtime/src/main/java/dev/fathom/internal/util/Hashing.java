@@ -28,6 +28,13 @@ public final class Hashing {
     return HexFormat.of().formatHex(newDigest().digest(bytes));
   }
 
+  /** The remaining bytes of {@code buffer} (consumed: its position moves to its limit). */
+  public static String sha256(java.nio.ByteBuffer buffer) {
+    MessageDigest digest = newDigest();
+    digest.update(buffer);
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   private static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
