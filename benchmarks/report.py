@@ -190,10 +190,6 @@ class Measure:
         self.records.append(r)
         self._hist = None
 
-    @property
-    def rounds(self):
-        return len(self.records)
-
     def _histogram(self):
         if self._hist is None:
             counts = {}
@@ -265,10 +261,6 @@ class Measure:
     def cpu(self):
         """CPU ns per call, all of the JVM's threads (CpuProfiler)."""
         return median(self._iterations("cpu.time.norm"))
-
-    @property
-    def cores(self):
-        return median(self._iterations("cpu.cores"))
 
 
 def quartile(values, q):
@@ -784,46 +776,15 @@ def section_model(lines, res, model):
         lines.append("Median of the measurement iterations of every round, with the slowest and fastest "
                      "iteration relative to it in brackets.")
         lines.append("")
-        header = ["case"]
-        for t in tps:
-            header += ["%d thread%s" % (t, "s" if t > 1 else ""), "vs best", "vs usual"]
-        rows = []
-        for key, label in cases:
-            row, any_ = [label], False
-            for t in tps:
-                m = res.get(key, model, "thrpt", t)
-                b = res.get(BEST, model, "thrpt", t)
-                u = res.get(USUAL, model, "thrpt", t)
-                if m:
-                    any_ = True
-                    row += [ops(m.ops) + spread(m), ratio(m.ops, b.ops if b else None), ratio(m.ops, u.ops if u else None)]
-                else:
-                    row += ["–", "–", "–"]
-            if any_:
-                rows.append(row)
-        table(lines, header, rows)
+        per_thread_table(lines, cases, tps, ["vs best", "vs usual"], lambda key, t: res.get(key, model, "thrpt", t),
+                         lambda m, b, u: [ops(m.ops) + spread(m), ratio(m.ops, b.ops if b else None), ratio(m.ops, u.ops if u else None)])
 
     tps = tps or res.threads("sample")
     lines.append("### Heap allocated per call (bytes; JMH `-prof gc`, `gc.alloc.rate.norm`%s)" % (
         ", throughput runs" if res.threads("thrpt") else ""))
     lines.append("")
-    header = ["case"]
-    for t in tps:
-        header += ["%d thread%s" % (t, "s" if t > 1 else ""), "− best", "− usual"]
-    rows = []
-    for key, label in cases:
-        row, any_ = [label], False
-        for t in tps:
-            a = alloc(res, key, t, model)
-            b = alloc(res, BEST, t, model)
-            u = alloc(res, USUAL, t, model)
-            any_ = any_ or a is not None
-            row += [bytes_(a), signed_bytes(a - b if a is not None and b is not None else None),
-                    signed_bytes(a - u if a is not None and u is not None else None)]
-        if any_:
-            rows.append(row)
-    if rows:
-        table(lines, header, rows)
+    per_thread_table(lines, cases, tps, ["− best", "− usual"], lambda key, t: alloc(res, key, t, model),
+                     lambda a, b, u: [bytes_(a), signed_bytes(a - b if b is not None else None), signed_bytes(a - u if u is not None else None)])
 
     ctps = [t for t in res.threads("thrpt") if any(m.cpu is not None for m in res.all if m.bm == "thrpt" and m.threads == t)]
     if ctps:
@@ -833,18 +794,34 @@ def section_model(lines, res, model):
                      "processes, unlike wall-clock throughput, and one core serves 1 / (CPU time per call) "
                      "calls a second. Below 1.00× is cheaper.")
         lines.append("")
-        header = ["case"]
-        for t in ctps:
-            header += ["%d thread%s" % (t, "s" if t > 1 else ""), "vs best", "vs usual"]
-        rows = []
-        for key, label in cases:
-            row, any_ = [label], False
-            for t in ctps:
-                a, b, u = cpu(res, key, t, model), cpu(res, BEST, t, model), cpu(res, USUAL, t, model)
-                any_ = any_ or a is not None
-                row += [us(a), ratio(a, b), ratio(a, u)]
-            if any_:
-                rows.append(row)
+        per_thread_table(lines, cases, ctps, ["vs best", "vs usual"], lambda key, t: cpu(res, key, t, model),
+                         lambda a, b, u: [us(a), ratio(a, b), ratio(a, u)])
+
+
+def threads_label(t):
+    return "%d thread%s" % (t, "s" if t > 1 else "")
+
+
+def per_thread_table(lines, cases, threads, against, value, cells):
+    """A table with, per thread count, a case's figure and its comparison with the best path and the
+    usual code: value(key, threads) gives the figure (None when not measured), cells(figure, best,
+    usual) the three cells. Cases measured at no thread count are left out."""
+    header = ["case"]
+    for t in threads:
+        header += [threads_label(t)] + against
+    rows = []
+    for key, label in cases:
+        row, any_ = [label], False
+        for t in threads:
+            m = value(key, t)
+            if m is None:
+                row += ["–", "–", "–"]
+                continue
+            any_ = True
+            row += cells(m, value(BEST, t), value(USUAL, t))
+        if any_:
+            rows.append(row)
+    if rows:
         table(lines, header, rows)
 
 
