@@ -10,7 +10,6 @@ import dev.fathom.monitor.ReferenceProfile;
 import dev.fathom.monitor.Severity;
 import dev.fathom.registry.ModelReference;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -71,9 +70,7 @@ final class DriftCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ModelReference ref = ModelReference.parse(reference);
-    if (!Files.isRegularFile(data)) {
-      throw new IllegalArgumentException("--data " + data + " is not a file");
-    }
+    Options.existingFile(data, "--data");
     boolean json = parseFormat();
     Severity failLevel = parseFailOn();
     DriftThresholds thresholds = thresholds();

@@ -14,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,15 +29,14 @@ final class InspectCommand implements Callable<Integer> {
   @Mixin Options.Registry registry;
   @Mixin Options.Help help;
 
-  @Parameters(index = "0", paramLabel = "REF", description = "name (latest), name@version or name@alias.")
-  String reference;
+  @Mixin Options.Ref reference;
 
   @Option(names = "--json", description = "Print manifest.json as stored.")
   boolean json;
 
   @Override
   public Integer call() throws IOException {
-    ModelReference ref = ModelReference.parse(reference);
+    ModelReference ref = reference.parse();
     LocalRegistry local = registry.open();
     long version = local.resolve(ref);
     Manifest manifest = local.manifest(ref.model(), version);

@@ -32,7 +32,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -75,8 +74,7 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin Options.Registry registry;
   @Mixin Options.Help help;
 
-  @Parameters(index = "0", paramLabel = "REF", description = "name (latest), name@version or name@alias.")
-  String reference;
+  @Mixin Options.Ref reference;
 
   @Option(names = "--input", required = true, paramLabel = "FILE|-", description = "JSON lines to read; - for standard input.")
   String input;
@@ -89,7 +87,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ModelReference ref = ModelReference.parse(reference);
+    ModelReference ref = reference.parse();
     PrintWriter err = spec.commandLine().getErr();
     try (Fathom fathom = registry.fathom()) {
       Model model = fathom.model(ref);

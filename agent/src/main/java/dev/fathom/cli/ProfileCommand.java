@@ -17,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,8 +40,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Mixin Options.Registry registry;
   @Mixin Options.Help help;
 
-  @Parameters(index = "0", paramLabel = "REF", description = "name (latest), name@version or name@alias.")
-  String reference;
+  @Mixin Options.Ref reference;
 
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "The training data, CSV with a header row naming the features.")
   Path data;
@@ -58,10 +56,8 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ModelReference ref = ModelReference.parse(reference);
-    if (!Files.isRegularFile(data)) {
-      throw new IllegalArgumentException("--data " + data + " is not a file");
-    }
+    ModelReference ref = reference.parse();
+    Options.existingFile(data, "--data");
     LocalRegistry local = registry.open();
     long version = local.resolve(ref);
     Path existing = local.profileFile(ref.model(), version);
